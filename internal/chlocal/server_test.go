@@ -1,0 +1,101 @@
+package chlocal
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	RunChildIfRequested()
+	os.Exit(m.Run())
+}
+
+func httpQuery(t *testing.T, addr, q string) string {
+	t.Helper()
+	resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader(q))
+	if err != nil {
+		t.Fatalf("query %q: %v", q, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("query %q: %s: %s", q, resp.Status, b)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func TestServerLifecycleKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Start(ctx, Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := httpQuery(t, s.HTTPAddr, "SELECT version()"); v < "25.8" {
+		t.Errorf("version %q, want >= 25.8", v)
+	}
+	httpQuery(t, s.HTTPAddr, "CREATE DATABASE IF NOT EXISTS keep")
+	httpQuery(t, s.HTTPAddr, "CREATE TABLE keep.t (x UInt32) ENGINE = MergeTree ORDER BY x")
+	httpQuery(t, s.HTTPAddr, "INSERT INTO keep.t SELECT number FROM numbers(1000)")
+	// The native port answers too.
+	c, err := net.DialTimeout("tcp", s.TCPAddr, time.Second)
+	if err != nil {
+		t.Fatalf("native port: %v", err)
+	}
+	c.Close()
+	pid := s.PID
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, 0); err == nil {
+		t.Fatalf("child %d still running after Stop", pid)
+	}
+
+	s2, err := Start(ctx, Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Stop(ctx)
+	if got := httpQuery(t, s2.HTTPAddr, "SELECT count(), sum(x) FROM keep.t"); got != "1000\t499500" {
+		t.Errorf("after restart got %q, want 1000 rows summing to 499500", got)
+	}
+}
+
+func TestStartErrors(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := l.Addr().(*net.TCPAddr).Port
+	// A regular file where a directory should be: not writable, even for root.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"port taken", Config{DataDir: t.TempDir(), TCPPort: taken}, "is taken"},
+		{"library missing", Config{DataDir: t.TempDir(), LibPath: "/nonexistent/libchdb.so"}, "library missing"},
+		{"data dir not writable", Config{DataDir: filepath.Join(file, "sub")}, "choose a writable --data-dir"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Start(context.Background(), tc.cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,131 @@
+// Package testenv gives tests real infrastructure: one embedded ClickHouse
+// server per test package (started on first use, stopped after m.Run), a
+// fresh migrated database per test, and a fresh in-process Kafka broker per
+// test. Packages using it call testenv.Main from TestMain:
+//
+//	func TestMain(m *testing.M) { testenv.Main(m) }
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/voc-analytics/voc/internal/chlocal"
+	"github.com/voc-analytics/voc/internal/kafkalocal"
+	"github.com/voc-analytics/voc/internal/migrate"
+	vocsql "github.com/voc-analytics/voc/sql"
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+var (
+	once    sync.Once
+	server  *chlocal.Server
+	dataDir string
+	errOnce error
+	dbSeq   atomic.Int64
+)
+
+// Main runs the package's tests. It turns the process into the embedded
+// ClickHouse child when asked to, and stops the shared server at the end.
+func Main(m *testing.M) {
+	chlocal.RunChildIfRequested()
+	code := m.Run()
+	if server != nil {
+		_ = server.Stop(context.Background())
+	}
+	if dataDir != "" {
+		os.RemoveAll(dataDir)
+	}
+	os.Exit(code)
+}
+
+// Server returns the package's shared ClickHouse server, starting it on first use.
+func Server(t testing.TB) *chlocal.Server {
+	t.Helper()
+	once.Do(func() {
+		dataDir, errOnce = os.MkdirTemp("", "voc-test-ch-")
+		if errOnce != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		server, errOnce = chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: slog.Default()})
+	})
+	if errOnce != nil {
+		t.Fatalf("embedded ClickHouse unavailable (run .ci/run or 'make deps' to install it): %v", errOnce)
+	}
+	return server
+}
+
+// DB is a fresh, migrated database on the shared server.
+type DB struct {
+	Name    string
+	Options *clickhouse.Options // connects to Name
+	Conn    driver.Conn
+	Server  *chlocal.Server
+}
+
+var unsafeChars = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
+
+// NewDB creates a database named after the test, applies all migrations and
+// drops it when the test ends.
+func NewDB(t testing.TB) *DB {
+	t.Helper()
+	s := Server(t)
+	name := fmt.Sprintf("t%d_%s", dbSeq.Add(1), strings.ToLower(unsafeChars.ReplaceAllString(t.Name(), "_")))
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	opts := Options(s, name)
+	ctx := context.Background()
+	migrations, err := migrate.Load(vocsql.Migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate.Apply(ctx, opts, name, migrations, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate %s: %v", name, err)
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" SYNC")
+		conn.Close()
+	})
+	return &DB{Name: name, Options: opts, Conn: conn, Server: s}
+}
+
+// Options returns clickhouse-go options for database db on server s.
+func Options(s *chlocal.Server, db string) *clickhouse.Options {
+	return &clickhouse.Options{
+		Addr:        []string{s.TCPAddr},
+		Auth:        clickhouse.Auth{Database: db, Username: "default"},
+		DialTimeout: 5 * time.Second,
+		Settings:    clickhouse.Settings{"max_execution_time": 120},
+	}
+}
+
+// Kafka starts a fresh in-memory broker with voc's topics for this test.
+func Kafka(t testing.TB, partitions int) *kafkalocal.Broker {
+	t.Helper()
+	topics := append([]string{}, pipeline.InputTopics...)
+	topics = append(topics, pipeline.TopicDLQ)
+	b, err := kafkalocal.Start(kafkalocal.Config{Partitions: partitions, Topics: topics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
