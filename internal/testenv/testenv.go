@@ -24,8 +24,8 @@ import (
 	"github.com/voc-analytics/voc/internal/chlocal"
 	"github.com/voc-analytics/voc/internal/kafkalocal"
 	"github.com/voc-analytics/voc/internal/migrate"
-	vocsql "github.com/voc-analytics/voc/sql"
 	"github.com/voc-analytics/voc/pipeline"
+	vocsql "github.com/voc-analytics/voc/sql"
 )
 
 var (
