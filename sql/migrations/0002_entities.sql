@@ -31,8 +31,8 @@ CREATE TABLE IF NOT EXISTS contacts_agg
     customer_msg_ids    SimpleAggregateFunction(groupUniqArrayArray, Array(String)) COMMENT 'Customer message ids.',
     agent_msg_ids       SimpleAggregateFunction(groupUniqArrayArray, Array(String)) COMMENT 'Agent message ids.',
     bot_msg_ids         SimpleAggregateFunction(groupUniqArrayArray, Array(String)) COMMENT 'Bot message ids.',
-    first_customer_sentiment AggregateFunction(argMin, Float32, Tuple(DateTime64(3, 'Asia/Shanghai'), String)) COMMENT 'Sentiment of the first customer message.',
-    last_customer_sentiment  AggregateFunction(argMax, Float32, Tuple(DateTime64(3, 'Asia/Shanghai'), String)) COMMENT 'Sentiment of the last customer message.',
+    first_sentiment_state AggregateFunction(argMin, Float32, Tuple(DateTime64(3, 'Asia/Shanghai'), String)) COMMENT 'Sentiment of the first customer message.',
+    last_sentiment_state  AggregateFunction(argMax, Float32, Tuple(DateTime64(3, 'Asia/Shanghai'), String)) COMMENT 'Sentiment of the last customer message.',
     min_customer_sentiment   SimpleAggregateFunction(min, Nullable(Float32)) COMMENT 'Most negative customer message.',
     topics              SimpleAggregateFunction(groupUniqArrayArray, Array(String)) COMMENT 'Issue topics of customer messages.'
 )
@@ -75,8 +75,8 @@ SELECT
     groupUniqArrayIf(message_id, sender = 'customer') AS customer_msg_ids,
     groupUniqArrayIf(message_id, sender = 'agent') AS agent_msg_ids,
     groupUniqArrayIf(message_id, sender = 'bot') AS bot_msg_ids,
-    argMinStateIf(sentiment_score, (occurred_at, message_id), sender = 'customer') AS first_customer_sentiment,
-    argMaxStateIf(sentiment_score, (occurred_at, message_id), sender = 'customer') AS last_customer_sentiment,
+    argMinStateIf(sentiment_score, (occurred_at, message_id), sender = 'customer') AS first_sentiment_state,
+    argMaxStateIf(sentiment_score, (occurred_at, message_id), sender = 'customer') AS last_sentiment_state,
     minIf(toNullable(sentiment_score), sender = 'customer') AS min_customer_sentiment,
     groupUniqArrayArrayIf(arrayMap(x -> toString(x), topics), sender = 'customer') AS topics
 FROM messages
@@ -143,11 +143,11 @@ AS SELECT
     toUInt32(length(customer_msg_ids)) AS customer_messages,
     toUInt32(length(agent_msg_ids)) AS agent_messages,
     toUInt32(length(bot_msg_ids)) AS bot_messages,
-    if(length(customer_msg_ids) = 0, NULL, finalizeAggregation(first_customer_sentiment)) AS first_customer_sentiment,
-    if(length(customer_msg_ids) = 0, NULL, finalizeAggregation(last_customer_sentiment)) AS last_customer_sentiment,
+    if(length(customer_msg_ids) = 0, NULL, finalizeAggregation(first_sentiment_state)) AS first_customer_sentiment,
+    if(length(customer_msg_ids) = 0, NULL, finalizeAggregation(last_sentiment_state)) AS last_customer_sentiment,
     min_customer_sentiment,
     if(length(customer_msg_ids) = 0, NULL,
-       finalizeAggregation(last_customer_sentiment) - finalizeAggregation(first_customer_sentiment)) AS sentiment_shift,
+       finalizeAggregation(last_sentiment_state) - finalizeAggregation(first_sentiment_state)) AS sentiment_shift,
     topics
 FROM contacts_agg FINAL
 COMMENT 'One row per chat session or phone call: waits, transfers, outcome and customer sentiment. Each event counts once however often it was delivered.';

@@ -1,0 +1,1 @@
+SELECT contact_id, customer_id, channel, wait_seconds, abandoned, abandon_wait_seconds, handle_seconds, transfers, bot_handoff, resolved_flag, ticket_id, customer_messages, agent_messages, bot_messages, first_customer_sentiment, last_customer_sentiment, min_customer_sentiment, round(sentiment_shift, 2), arraySort(topics) FROM contacts ORDER BY contact_id
