@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/voc-analytics/voc/internal/chlocal"
+	"github.com/voc-analytics/voc/internal/kafkalocal"
+	"github.com/voc-analytics/voc/internal/localenv"
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+type localFlags struct {
+	dataDir                     string
+	chPort, httpPort, kafkaPort int
+	partitions                  int
+	jsonOut, kafkaMemory        bool
+}
+
+func init() {
+	var f localFlags
+	register(&command{
+		Name:    "local",
+		Summary: "run embedded ClickHouse 26.7 and a Kafka-protocol broker on loopback, migrated and with voc's topics, until interrupted",
+		Usage:   "[flags]",
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&f.dataDir, "data-dir", "", "data directory (default $VOC_DATA_DIR, else ~/.local/share/voc)")
+			fs.IntVar(&f.chPort, "clickhouse-port", 19000, "ClickHouse native protocol port (0 = pick a free port)")
+			fs.IntVar(&f.httpPort, "http-port", 18123, "ClickHouse HTTP port (0 = pick a free port)")
+			fs.IntVar(&f.kafkaPort, "kafka-port", 19092, "Kafka bootstrap port (0 = pick a free port)")
+			fs.IntVar(&f.partitions, "partitions", 4, "partitions per topic")
+			fs.BoolVar(&f.jsonOut, "json", false, "print the addresses as JSON")
+			fs.BoolVar(&f.kafkaMemory, "kafka-memory", false, "keep Kafka in memory only (default: persist under DATA_DIR/kafka)")
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error { return runLocal(ctx, env, f) },
+	})
+}
+
+func runLocal(ctx context.Context, env *Env, f localFlags) error {
+	if f.dataDir == "" {
+		f.dataDir = defaultDataDir(env.Getenv)
+	}
+	dataDir, err := filepath.Abs(f.dataDir)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	ch, err := chlocal.Start(ctx, chlocal.Config{
+		DataDir: filepath.Join(dataDir, "clickhouse"), TCPPort: f.chPort, HTTPPort: f.httpPort, Log: env.Log,
+	})
+	if err != nil {
+		return err
+	}
+	defer ch.Stop(context.Background())
+	opts, err := localenv.ClickHouseOptions(ch.DSN("voc"), env.Getenv)
+	if err != nil {
+		return err
+	}
+	if _, err := applyMigrations(ctx, env, opts); err != nil {
+		return err
+	}
+	topics := append(append([]string{}, pipeline.InputTopics...), pipeline.TopicDLQ)
+	kafkaDir := filepath.Join(dataDir, "kafka")
+	if f.kafkaMemory {
+		kafkaDir = ""
+	}
+	kb, err := kafkalocal.Start(kafkalocal.Config{Port: f.kafkaPort, Partitions: f.partitions, Topics: topics, DataDir: kafkaDir, Log: env.Log})
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+
+	state := localenv.State{
+		PID: os.Getpid(), ClickHouse: ch.TCPAddr, ClickHouseHTTP: ch.HTTPAddr, ClickHouseDSN: ch.DSN("voc"),
+		Database: "voc", Kafka: kb.Addr, Topics: topics, DataDir: dataDir, StartedAt: time.Now().UTC().Format(time.RFC3339),
+	}
+	statePath := localenv.StatePath(env.Getenv)
+	if err := localenv.WriteState(statePath, state); err != nil {
+		return err
+	}
+	defer os.Remove(statePath)
+	env.Log.Info("voc local ready", "startup_ms", time.Since(t0).Milliseconds(), "state_file", statePath)
+
+	if f.jsonOut {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(state); err != nil {
+			return err
+		}
+	} else {
+		persist := "persisted under " + kafkaDir
+		if kafkaDir == "" {
+			persist = "in memory only: lost on stop"
+		}
+		fmt.Fprintf(env.Stdout, `voc local is running (stop with Ctrl-C or SIGTERM)
+  ClickHouse native  %s   DSN %s
+  ClickHouse HTTP    http://%s
+  Kafka bootstrap    %s   (embedded kfake broker, %s)
+  Topics             %s (%d partitions each)
+  Data dir           %s
+Other voc commands find these automatically; or export
+  VOC_CLICKHOUSE_DSN=%s VOC_KAFKA_BROKERS=%s
+`, ch.TCPAddr, ch.DSN("voc"), ch.HTTPAddr, kb.Addr, persist, strings.Join(topics, " "), f.partitions, dataDir, ch.DSN("voc"), kb.Addr)
+	}
+	select {
+	case <-ctx.Done():
+		env.Log.Info("voc local stopping")
+	case <-ch.Exited():
+		return fmt.Errorf("embedded ClickHouse exited unexpectedly; see %s", ch.LogPath)
+	}
+	return nil
+}
