@@ -1,0 +1,66 @@
+package kafkalocal
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/goleak"
+)
+
+func TestBrokerTopicsAndRoundTrip(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	b, err := Start(Config{Partitions: 3, Topics: []string{"voc.chats", "voc.dlq"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	conn, err := kafka.Dial("tcp", b.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := conn.ReadPartitions("voc.chats", "voc.dlq")
+	conn.Close()
+	if err != nil || len(parts) != 6 {
+		t.Fatalf("got %d partitions (%v), want 3 per topic", len(parts), err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tr := &kafka.Transport{}
+	defer tr.CloseIdleConnections()
+	w := &kafka.Writer{Addr: kafka.TCP(b.Addr), Topic: "voc.chats", Balancer: &kafka.Murmur2Balancer{}, Transport: tr}
+	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("k"), Value: []byte("v")}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{b.Addr}, GroupID: "g", Topic: "voc.chats", MaxWait: 100 * time.Millisecond})
+	m, err := r.ReadMessage(ctx)
+	r.Close()
+	if err != nil || string(m.Value) != "v" {
+		t.Fatalf("read %q, %v", m.Value, err)
+	}
+
+	// A third-party client (librdkafka's kcat) sees the topics too, when installed.
+	if _, err := exec.LookPath("kcat"); err == nil {
+		out, err := exec.CommandContext(ctx, "kcat", "-L", "-b", b.Addr).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), `topic "voc.dlq" with 3 partitions`) {
+			t.Fatalf("kcat -L: %v\n%s", err, out)
+		}
+	}
+}
+
+func TestPortTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, err = Start(Config{Port: l.Addr().(*net.TCPAddr).Port})
+	if err == nil || !strings.Contains(err.Error(), "--kafka-port") {
+		t.Fatalf("err = %v, want advice on --kafka-port", err)
+	}
+}
