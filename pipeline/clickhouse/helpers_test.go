@@ -1,0 +1,23 @@
+package clickhouse_test
+
+import (
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+func testutilValue(m *pipeline.Metrics, topic string) float64 {
+	return testutil.ToFloat64(m.Consumed.WithLabelValues(topic))
+}
+
+func written(m *pipeline.Metrics) int {
+	var n float64
+	for _, topic := range pipeline.InputTopics {
+		n += testutil.ToFloat64(m.Written.WithLabelValues(topic))
+		for _, r := range []pipeline.Reason{pipeline.ReasonInvalidJSON, pipeline.ReasonInvalidUTF8, pipeline.ReasonMissingField, pipeline.ReasonInvalidField,
+			pipeline.ReasonUnknownType, pipeline.ReasonWrongTopic, pipeline.ReasonUnsupportedVersion, pipeline.ReasonTextTooLong, pipeline.ReasonTimestampRange, pipeline.ReasonKeyMismatch} {
+			n += testutil.ToFloat64(m.Rejected.WithLabelValues(topic, string(r)))
+		}
+	}
+	return int(n)
+}

@@ -1,0 +1,232 @@
+package clickhouse_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+
+	"github.com/voc-analytics/voc/internal/testenv"
+	"github.com/voc-analytics/voc/internal/testevents"
+	"github.com/voc-analytics/voc/pipeline"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+func produce(t *testing.T, brokers []string, msgs []kafkago.Message) {
+	t.Helper()
+	tr := &kafkago.Transport{}
+	defer tr.CloseIdleConnections()
+	w := &kafkago.Writer{Addr: kafkago.TCP(brokers...), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 1000, BatchTimeout: 5 * time.Millisecond, Transport: tr, RequiredAcks: kafkago.RequireAll}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		t.Fatalf("produce %d messages: %v", len(msgs), err)
+	}
+}
+
+// running is a Runner in a goroutine, stopped by stop().
+type running struct {
+	runner  *pipeline.Runner
+	metrics *pipeline.Metrics
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func start(t *testing.T, db *testenv.DB, brokers []string, group string, cfg pipeline.RunnerConfig) *running {
+	t.Helper()
+	src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: brokers, GroupID: group, MaxWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dlq := kafkasrc.NewDeadLetters(brokers, pipeline.TopicDLQ)
+	m := pipeline.NewMetrics(nil)
+	r, err := pipeline.NewRunner(cfg, src, chsink.NewSink(db.Conn), dlq, nil, m, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &running{runner: r, metrics: m, cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		err := r.Run(ctx)
+		src.Close()
+		dlq.Close()
+		run.done <- err
+	}()
+	t.Cleanup(func() { run.stop(t) })
+	return run
+}
+
+func (r *running) stop(t *testing.T) {
+	t.Helper()
+	if r.cancel == nil {
+		return
+	}
+	r.cancel()
+	r.cancel = nil
+	select {
+	case err := <-r.done:
+		if err != nil {
+			t.Errorf("runner: %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Error("runner did not stop within 60 s")
+	}
+}
+
+func testConfig() pipeline.RunnerConfig {
+	cfg := pipeline.DefaultRunnerConfig()
+	cfg.BatchSize = 500
+	cfg.FlushInterval = 100 * time.Millisecond
+	cfg.Limits.Now = func() time.Time { return testevents.Base.Add(30 * 24 * time.Hour) }
+	return cfg
+}
+
+func count(t *testing.T, db *testenv.DB, q string) uint64 {
+	t.Helper()
+	var n uint64
+	if err := db.Conn.QueryRow(context.Background(), q).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// waitFor polls q until it returns want or the deadline passes.
+func waitFor(t *testing.T, db *testenv.DB, q string, want uint64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var got uint64
+	for time.Now().Before(deadline) {
+		if got = count(t, db, q); got >= want {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s = %d after %s, want %d", q, got, within, want)
+}
+
+// checkExact asserts that analysts see every event of s exactly once.
+func checkExact(t *testing.T, db *testenv.DB, s testevents.Set) {
+	t.Helper()
+	checks := []struct {
+		q    string
+		want int
+	}{
+		{"SELECT count() FROM contacts", s.Contacts},
+		{"SELECT sum(transfers) FROM contacts", s.Transfers},
+		{"SELECT sum(customer_messages + agent_messages) FROM contacts", s.Messages},
+		{"SELECT count() FROM messages FINAL", s.Messages},
+		{"SELECT count() FROM tickets", s.Tickets},
+		{"SELECT sum(reopens) FROM tickets", s.Tickets},
+		{"SELECT count() FROM survey_answers", s.Surveys},
+		{"SELECT sum(csat) FROM survey_answers", s.CSATSum},
+		{"SELECT count() FROM suggestion_posts", s.Posts},
+		{"SELECT sum(endorsements) FROM suggestion_posts", s.Votes},
+		{"SELECT (SELECT count() FROM contact_events FINAL) + (SELECT count() FROM messages FINAL) + (SELECT count() FROM ticket_events FINAL) + (SELECT count() FROM survey_events FINAL) + (SELECT count() FROM suggestion_events FINAL)", len(s.Events)},
+		{"SELECT count() FROM rejects", 0},
+	}
+	for _, c := range checks {
+		if got := count(t, db, c.q); got != uint64(c.want) {
+			t.Errorf("%s = %d, want %d", c.q, got, c.want)
+		}
+	}
+}
+
+func TestEndToEndEveryEventTypeOnce(t *testing.T) {
+	db := testenv.NewDB(t)
+	broker := testenv.Kafka(t, 4)
+	s := testevents.Build(60)
+	msgs := testevents.Messages(s.Events)
+	// Every message is produced twice, as a retrying producer would.
+	produce(t, []string{broker.Addr}, append(msgs, msgs...))
+	r := start(t, db, []string{broker.Addr}, "voc", testConfig())
+	waitConsumed(t, r.metrics, 2*len(msgs), time.Minute)
+	r.stop(t)
+	checkExact(t, db, s)
+}
+
+// waitConsumed waits until the runner has fetched n messages and flushed them.
+func waitConsumed(t *testing.T, m *pipeline.Metrics, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if consumed(m) >= n && written(m) >= n {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("runner consumed %d, wrote %d of %d messages within %s", consumed(m), written(m), n, within)
+}
+
+func TestGracefulShutdownFlushesPartialBatch(t *testing.T) {
+	db := testenv.NewDB(t)
+	broker := testenv.Kafka(t, 4)
+	s := testevents.Build(10)
+	produce(t, []string{broker.Addr}, testevents.Messages(s.Events))
+	cfg := testConfig()
+	cfg.BatchSize = 1_000_000
+	cfg.FlushInterval = time.Hour // only the shutdown flush can write
+	m := pipeline.NewMetrics(nil)
+	src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: []string{broker.Addr}, GroupID: "voc", MaxWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	r, err := pipeline.NewRunner(cfg, src, chsink.NewSink(db.Conn), nil, nil, m, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	deadline := time.Now().Add(time.Minute)
+	for consumed(m) < len(s.Events) && time.Now().Before(deadline) { // all fetched, none flushed
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := count(t, db, "SELECT count() FROM contact_events"); n != 0 {
+		t.Fatalf("%d rows written before shutdown; the test needs the batch to be still open", n)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after cancel: %v", err)
+	}
+	checkExact(t, db, s)
+}
+
+func consumed(m *pipeline.Metrics) int {
+	var n int
+	for _, topic := range pipeline.InputTopics {
+		n += int(testutilValue(m, topic))
+	}
+	return n
+}
+
+func TestTwoConsumersShareTheWork(t *testing.T) {
+	db := testenv.NewDB(t)
+	broker := testenv.Kafka(t, 4)
+	s := testevents.Build(120)
+	a := start(t, db, []string{broker.Addr}, "voc", testConfig())
+	b := start(t, db, []string{broker.Addr}, "voc", testConfig())
+	time.Sleep(3 * time.Second) // let both join the group before data arrives
+	produce(t, []string{broker.Addr}, testevents.Messages(s.Events))
+	deadline := time.Now().Add(time.Minute)
+	for written(a.metrics)+written(b.metrics) < len(s.Events) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if written(a.metrics) == 0 || written(b.metrics) == 0 {
+		t.Errorf("consumers wrote %d and %d events: both should get partitions", written(a.metrics), written(b.metrics))
+	}
+	a.stop(t)
+	b.stop(t)
+	checkExact(t, db, s)
+	var parts uint64
+	if err := db.Conn.QueryRow(context.Background(), "SELECT uniqExact(kafka_partition) FROM contact_events").Scan(&parts); err != nil || parts < 2 {
+		t.Fatalf("events came from %d partitions (%v)", parts, err)
+	}
+}
+

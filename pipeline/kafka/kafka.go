@@ -1,0 +1,142 @@
+// Package kafka is the Kafka adapter of the pipeline (segmentio/kafka-go):
+// a consumer-group Source over voc's input topics that commits only what the
+// runner acknowledges, and the dead-letter writer for voc.dlq.
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+// SourceConfig configures the consumer.
+type SourceConfig struct {
+	Brokers []string
+	GroupID string   // consumer group; processes sharing it split partitions
+	Topics  []string // default pipeline.InputTopics
+	MaxWait time.Duration
+}
+
+// Source reads the input topics through one consumer-group reader.
+type Source struct {
+	r *kafkago.Reader
+}
+
+// NewSource creates the consumer. Offsets are committed synchronously and
+// only through Commit; a new group starts from the earliest offset.
+func NewSource(cfg SourceConfig) (*Source, error) {
+	if len(cfg.Brokers) == 0 || cfg.GroupID == "" {
+		return nil, fmt.Errorf("kafka source: brokers and group are required")
+	}
+	if len(cfg.Topics) == 0 {
+		cfg.Topics = pipeline.InputTopics
+	}
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = 250 * time.Millisecond
+	}
+	r := kafkago.NewReader(kafkago.ReaderConfig{
+		Brokers:                cfg.Brokers,
+		GroupID:                cfg.GroupID,
+		GroupTopics:            cfg.Topics,
+		MinBytes:               1,
+		MaxBytes:               16 << 20,
+		MaxWait:                cfg.MaxWait,
+		CommitInterval:         0, // synchronous commits, only after the write
+		StartOffset:            kafkago.FirstOffset,
+		HeartbeatInterval:      time.Second,
+		SessionTimeout:         10 * time.Second,
+		RebalanceTimeout:       10 * time.Second,
+		JoinGroupBackoff:       500 * time.Millisecond,
+		ReadBackoffMin:         50 * time.Millisecond,
+		ReadBackoffMax:         time.Second,
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: 5 * time.Second,
+	})
+	return &Source{r: r}, nil
+}
+
+// Fetch returns the next message without committing it.
+func (s *Source) Fetch(ctx context.Context) (pipeline.Message, error) {
+	m, err := s.r.FetchMessage(ctx)
+	if err != nil {
+		return pipeline.Message{}, err
+	}
+	return pipeline.Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, HighWaterMark: m.HighWaterMark}, nil
+}
+
+// Commit commits, per partition, the offset after the highest message given.
+func (s *Source) Commit(ctx context.Context, msgs []pipeline.Message) error {
+	type tp struct {
+		topic string
+		part  int
+	}
+	last := map[tp]int64{}
+	for _, m := range msgs {
+		k := tp{m.Topic, m.Partition}
+		if o, ok := last[k]; !ok || m.Offset > o {
+			last[k] = m.Offset
+		}
+	}
+	out := make([]kafkago.Message, 0, len(last))
+	for k, o := range last {
+		out = append(out, kafkago.Message{Topic: k.topic, Partition: k.part, Offset: o})
+	}
+	if err := s.r.CommitMessages(ctx, out...); err != nil {
+		return fmt.Errorf("commit offsets of %d partitions: %w", len(out), err)
+	}
+	return nil
+}
+
+// Close leaves the group.
+func (s *Source) Close() error { return s.r.Close() }
+
+// DeadLetters writes rejected messages, unchanged and with their key, to the
+// dead-letter topic with the reason and provenance in headers.
+type DeadLetters struct {
+	w *kafkago.Writer
+}
+
+// NewDeadLetters creates the dead-letter writer.
+func NewDeadLetters(brokers []string, topic string) *DeadLetters {
+	return &DeadLetters{w: &kafkago.Writer{
+		Addr:         kafkago.TCP(brokers...),
+		Topic:        topic,
+		Balancer:     &kafkago.Murmur2Balancer{},
+		RequiredAcks: kafkago.RequireAll,
+		BatchTimeout: 5 * time.Millisecond,
+		Transport:    &kafkago.Transport{},
+	}}
+}
+
+// Send writes the rejects of one batch.
+func (d *DeadLetters) Send(ctx context.Context, rejects []pipeline.Record) error {
+	msgs := make([]kafkago.Message, len(rejects))
+	for i, r := range rejects {
+		msgs[i] = kafkago.Message{Key: r.Msg.Key, Value: r.Msg.Value, Headers: []kafkago.Header{
+			{Key: "voc-reason", Value: []byte(r.Reject.Reason)},
+			{Key: "voc-field", Value: []byte(r.Reject.Field)},
+			{Key: "voc-detail", Value: []byte(r.Reject.Detail)},
+			{Key: "voc-topic", Value: []byte(r.Msg.Topic)},
+			{Key: "voc-partition", Value: []byte(strconv.Itoa(r.Msg.Partition))},
+			{Key: "voc-offset", Value: []byte(strconv.FormatInt(r.Msg.Offset, 10))},
+		}}
+	}
+	if err := d.w.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("write %d dead letters to %s: %w", len(msgs), d.w.Topic, err)
+	}
+	return nil
+}
+
+// Close flushes and closes the writer.
+func (d *DeadLetters) Close() error {
+	err := d.w.Close()
+	if t, ok := d.w.Transport.(*kafkago.Transport); ok {
+		t.CloseIdleConnections()
+	}
+	return err
+}
