@@ -34,8 +34,8 @@ func produce(t *testing.T, brokers []string, msgs []kafkago.Message) {
 type running struct {
 	runner  *pipeline.Runner
 	metrics *pipeline.Metrics
-	cancel context.CancelFunc
-	done   chan error
+	cancel  context.CancelFunc
+	done    chan error
 }
 
 func start(t *testing.T, db *testenv.DB, brokers []string, group string, cfg pipeline.RunnerConfig) *running {
@@ -229,4 +229,3 @@ func TestTwoConsumersShareTheWork(t *testing.T) {
 		t.Fatalf("events came from %d partitions (%v)", parts, err)
 	}
 }
-
