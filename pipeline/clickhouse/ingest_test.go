@@ -229,3 +229,78 @@ func TestTwoConsumersShareTheWork(t *testing.T) {
 		t.Fatalf("events came from %d partitions (%v)", parts, err)
 	}
 }
+
+// TestMalformedInputsAreRejectedNotDropped sends every case of
+// pipeline/testdata/malformed.txt between valid events: each lands in the
+// rejects table and voc.dlq with its reason, and the valid events still land.
+func TestMalformedInputsAreRejectedNotDropped(t *testing.T) {
+	db := testenv.NewDB(t)
+	broker := testenv.Kafka(t, 4)
+	cases, err := testevents.LoadMalformed("../testdata/malformed.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testevents.Build(5)
+	valid := testevents.Messages(s.Events)
+	var msgs []kafkago.Message
+	msgs = append(msgs, valid[:len(valid)/2]...)
+	for _, c := range cases {
+		msgs = append(msgs, kafkago.Message{Topic: c.Topic, Key: []byte(c.Key), Value: c.Payload})
+	}
+	msgs = append(msgs, valid[len(valid)/2:]...)
+	produce(t, []string{broker.Addr}, msgs)
+	cfg := testConfig()
+	cfg.Limits.MaxTextBytes = 1024
+	r := start(t, db, []string{broker.Addr}, "voc", cfg)
+	waitConsumed(t, r.metrics, len(msgs), time.Minute)
+	r.stop(t)
+
+	for _, c := range cases {
+		var reason, field string
+		err := db.Conn.QueryRow(context.Background(),
+			"SELECT reason, field FROM rejects FINAL WHERE topic = ? AND payload = ?", c.Topic, string(c.Payload)).Scan(&reason, &field)
+		if err != nil {
+			t.Errorf("%s: not in rejects: %v", c.Name, err)
+			continue
+		}
+		if reason != c.Reason || field != c.Field {
+			t.Errorf("%s: rejects says %s/%s, want %s/%s", c.Name, reason, field, c.Reason, c.Field)
+		}
+	}
+	if n := count(t, db, "SELECT count() FROM rejects FINAL"); n != uint64(len(cases)) {
+		t.Errorf("rejects has %d rows, want %d", n, len(cases))
+	}
+	if n := count(t, db, "SELECT count() FROM contacts"); n != uint64(s.Contacts) {
+		t.Errorf("contacts = %d, want %d: valid events after bad ones must land", n, s.Contacts)
+	}
+
+	// The dead-letter topic holds each bad message unchanged, with headers.
+	rd := kafkago.NewReader(kafkago.ReaderConfig{Brokers: []string{broker.Addr}, GroupID: "dlq-check", Topic: pipeline.TopicDLQ, MaxWait: 100 * time.Millisecond})
+	defer rd.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	reasons := map[string]int{}
+	for range cases {
+		m, err := rd.ReadMessage(ctx)
+		if err != nil {
+			t.Fatalf("read voc.dlq: %v (got %d of %d)", err, len(reasons), len(cases))
+		}
+		h := map[string]string{}
+		for _, x := range m.Headers {
+			h[x.Key] = string(x.Value)
+		}
+		if h["voc-reason"] == "" || h["voc-topic"] == "" || h["voc-offset"] == "" || h["voc-partition"] == "" {
+			t.Errorf("dead letter without provenance headers: %v", h)
+		}
+		reasons[h["voc-reason"]]++
+	}
+	want := map[string]int{}
+	for _, c := range cases {
+		want[c.Reason]++
+	}
+	for r, n := range want {
+		if reasons[r] != n {
+			t.Errorf("voc.dlq has %d messages with reason %s, want %d", reasons[r], r, n)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package pipeline_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/voc-analytics/voc/internal/testevents"
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+var testNow = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+func testLimits() pipeline.Limits {
+	l := pipeline.DefaultLimits()
+	l.MaxTextBytes = 1024
+	l.Now = func() time.Time { return testNow }
+	return l
+}
+
+func loadMalformed(t testing.TB) []testevents.Malformed {
+	t.Helper()
+	cases, err := testevents.LoadMalformed("testdata/malformed.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+func TestDecodeRejectsMalformed(t *testing.T) {
+	cases := loadMalformed(t)
+	if len(cases) < 15 {
+		t.Fatalf("only %d malformed cases", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			_, err := pipeline.Decode(tc.Topic, []byte(tc.Key), tc.Payload, testLimits())
+			var rej *pipeline.RejectError
+			if !errors.As(err, &rej) {
+				t.Fatalf("err = %v, want a RejectError", err)
+			}
+			if string(rej.Reason) != tc.Reason || rej.Field != tc.Field {
+				t.Fatalf("got reason %s field %q (%v), want %s %q", rej.Reason, rej.Field, err, tc.Reason, tc.Field)
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, tc := range loadMalformed(f) {
+		f.Add(tc.Topic, tc.Payload)
+	}
+	f.Add(pipeline.TopicChats, []byte(`{"event_id":"e","type":"contact.started","version":1,"occurred_at":"2026-11-02T10:00:00+08:00","contact_id":"c","channel":"app","customer_id":"u"}`))
+	f.Add(pipeline.TopicSurveys, []byte(`{"event_id":"e","type":"survey.answered","version":1,"occurred_at":"2026-11-02T10:00:00+08:00","survey_id":"s","csat":5}`))
+	f.Fuzz(func(t *testing.T, topic string, payload []byte) {
+		ev, err := pipeline.Decode(topic, nil, payload, testLimits())
+		if err != nil {
+			var rej *pipeline.RejectError
+			if !errors.As(err, &rej) || rej.Reason == "" {
+				t.Fatalf("non-reject error %v", err)
+			}
+			return
+		}
+		// Anything accepted is valid UTF-8, has the envelope and round-trips.
+		if !utf8.Valid(payload) || ev.Env().EventID == "" || ev.Key() == "" || ev.Env().Version != pipeline.SchemaVersion {
+			t.Fatalf("accepted invalid event %q", payload)
+		}
+		b, err := pipeline.Encode(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pipeline.Decode(ev.Topic(), []byte(ev.Key()), b, testLimits()); err != nil {
+			t.Fatalf("re-encoded event rejected: %v\n%s", err, b)
+		}
+	})
+}
