@@ -6,6 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/voc-analytics/voc/internal/chlocal"
+	"github.com/voc-analytics/voc/internal/testenv"
 )
 
 // vocBin is the voc binary built once for the end-to-end tests of this
@@ -13,6 +16,7 @@ import (
 var vocBin string
 
 func TestMain(m *testing.M) {
+	chlocal.RunChildIfRequested() // this test binary also serves as the ClickHouse child
 	dir, err := os.MkdirTemp("", "voc-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -24,7 +28,5 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build voc: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testenv.Main(m, func() { os.RemoveAll(dir) })
 }

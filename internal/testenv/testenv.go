@@ -37,10 +37,14 @@ var (
 )
 
 // Main runs the package's tests. It turns the process into the embedded
-// ClickHouse child when asked to, and stops the shared server at the end.
-func Main(m *testing.M) {
+// ClickHouse child when asked to, and stops the shared server at the end,
+// after running cleanups.
+func Main(m *testing.M, cleanups ...func()) {
 	chlocal.RunChildIfRequested()
 	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
 	if server != nil {
 		_ = server.Stop(context.Background())
 	}

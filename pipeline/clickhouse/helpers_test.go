@@ -21,3 +21,7 @@ func written(m *pipeline.Metrics) int {
 	}
 	return int(n)
 }
+
+func testutilRetries(m *pipeline.Metrics) float64 {
+	return testutil.ToFloat64(m.Retries.WithLabelValues("write"))
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+
+	"github.com/voc-analytics/voc/internal/testenv"
+	"github.com/voc-analytics/voc/internal/testevents"
+)
+
+func startRun(t *testing.T, db *testenv.DB, brokers, logPath string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+db.Server.TCPAddr+"/"+db.Name, "--brokers", brokers,
+		"--no-migrate", "--batch-size", "500", "--flush-interval", "100ms", "--http-addr", "", "--log-format", "json")
+	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = lf, lf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); lf.Close() })
+	return cmd
+}
+
+func finalTotal(t *testing.T, db *testenv.DB) (final, raw uint64) {
+	t.Helper()
+	q := "SELECT (SELECT count() FROM contact_events %[1]s) + (SELECT count() FROM messages %[1]s) + (SELECT count() FROM ticket_events %[1]s) + (SELECT count() FROM survey_events %[1]s) + (SELECT count() FROM suggestion_events %[1]s)"
+	ctx := context.Background()
+	if err := db.Conn.QueryRow(ctx, sprintf(q, "FINAL")).Scan(&final); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Conn.QueryRow(ctx, sprintf(q, "")).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	return final, raw
+}
+
+// TestCrashKill9ExactlyOnceAsAnalystsSeeIt SIGKILLs `voc run` at seeded
+// random points while it ingests, restarts it each time, and then checks
+// that every produced event is in ClickHouse exactly once through FINAL and
+// the analyst views, although some batches were written twice.
+func TestCrashKill9ExactlyOnceAsAnalystsSeeIt(t *testing.T) {
+	db := testenv.NewDB(t)
+	broker := testenv.Kafka(t, 4)
+	s := testevents.Build(3000)
+	msgs := testevents.Messages(s.Events)
+	tr := &kafkago.Transport{}
+	w := &kafkago.Writer{Addr: kafkago.TCP(broker.Addr), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 2000, BatchTimeout: 5 * time.Millisecond, Transport: tr}
+	if err := w.WriteMessages(context.Background(), msgs...); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	tr.CloseIdleConnections()
+
+	logPath := filepath.Join(t.TempDir(), "run.log")
+	rng := rand.New(rand.NewPCG(42, 7))
+	kills := 0
+	var before uint64
+	for range 4 {
+		cmd := startRun(t, db, broker.Addr, logPath)
+		// Wait until this process makes progress (the group must first expire
+		// the killed member), then kill it at a random point mid-stream.
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			final, _ := finalTotal(t, db)
+			if final > before || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(50+rng.IntN(700)) * time.Millisecond)
+		final, _ := finalTotal(t, db)
+		if final >= uint64(len(msgs)) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			break
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		kills++
+		before = final
+		t.Logf("kill -9 #%d with %d of %d events in ClickHouse", kills, final, len(msgs))
+	}
+	if kills < 2 {
+		t.Fatalf("only %d kills happened mid-stream; make the stream longer", kills)
+	}
+	// Final run to completion, then a graceful stop.
+	cmd := startRun(t, db, broker.Addr, logPath)
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		final, _ := finalTotal(t, db)
+		if final >= uint64(len(msgs)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logPath)
+			t.Fatalf("only %d of %d events after restarts; log tail:\n%s", final, len(msgs), tail(b, 2000))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("voc run after SIGTERM: %v", err)
+	}
+	final, raw := finalTotal(t, db)
+	t.Logf("%d kills; %d events produced; %d rows written (raw, incl. re-deliveries); %d as analysts see them", kills, len(msgs), raw, final)
+	checkViewsExact(t, db, s)
+}

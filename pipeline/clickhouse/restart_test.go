@@ -1,0 +1,82 @@
+package clickhouse_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/voc-analytics/voc/internal/chlocal"
+	"github.com/voc-analytics/voc/internal/migrate"
+	"github.com/voc-analytics/voc/internal/testenv"
+	"github.com/voc-analytics/voc/internal/testevents"
+	vocsql "github.com/voc-analytics/voc/sql"
+)
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestClickHouseRestartMidStream stops the ClickHouse server while events
+// flow and starts it again on the same ports and data: the runner retries
+// without committing, and every event lands exactly once.
+func TestClickHouseRestartMidStream(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := chlocal.Config{DataDir: dir, TCPPort: freePort(t), HTTPPort: freePort(t)}
+	srv, err := chlocal.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Stop(ctx) }()
+	opts := testenv.Options(srv, "voc")
+	ms, _ := migrate.Load(vocsql.Migrations, "migrations")
+	if _, err := migrate.Apply(ctx, opts, "voc", ms, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	db := &testenv.DB{Name: "voc", Options: opts, Conn: conn, Server: srv}
+
+	broker := testenv.Kafka(t, 4)
+	s := testevents.Build(200)
+	msgs := testevents.Messages(s.Events)
+	half := len(msgs) / 2
+	rcfg := testConfig()
+	rcfg.BatchSize = 200
+	rcfg.MaxBackoff = 500 * time.Millisecond
+	r := start(t, db, []string{broker.Addr}, "voc", rcfg)
+	produce(t, []string{broker.Addr}, msgs[:half])
+	waitConsumed(t, r.metrics, half, time.Minute)
+
+	if err := srv.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, []string{broker.Addr}, msgs[half:])
+	time.Sleep(2 * time.Second) // the runner fetches a batch and fails to write it
+	if written(r.metrics) >= len(msgs) {
+		t.Fatal("everything was written although ClickHouse was down")
+	}
+	srv, err = chlocal.Start(ctx, cfg)
+	if err != nil {
+		t.Fatalf("restart ClickHouse: %v", err)
+	}
+	db.Server = srv
+	waitConsumed(t, r.metrics, len(msgs), 2*time.Minute)
+	r.stop(t)
+	if retries := testutilRetries(r.metrics); retries == 0 {
+		t.Error("no write retries were counted while ClickHouse was down")
+	}
+	checkExact(t, db, s)
+}
