@@ -133,11 +133,24 @@ var Products = []Product{
 // Teams serving contacts; topics name their first team.
 var teams = []string{"tv-support", "network-support", "after-sales", "billing", "logistics", "account-support", "complaints", "field-repair"}
 
-// pipelineChannels in contract order with their shares of contacts.
+var teamNamesZh = map[string]string{
+	"tv-support": "电视技术支持", "network-support": "网络与应用支持", "after-sales": "售后", "billing": "账务",
+	"logistics": "物流", "account-support": "账号服务", "complaints": "投诉处理", "field-repair": "上门维修",
+}
+
+// teamName is how agents name a team to customers.
+func teamName(team, lang string) string {
+	if lang == "zh" {
+		return teamNamesZh[team]
+	}
+	return team
+}
+
+// channelMix in contract order with their shares of contacts.
 var channelMix = []struct {
 	name  string
 	share float64
 }{
-	{pipeline.ChannelApp, 58}, {pipeline.ChannelPhone, 32}, {pipeline.ChannelWeChat, 4},
+	{pipeline.ChannelApp, 63}, {pipeline.ChannelPhone, 27.5}, {pipeline.ChannelWeChat, 4},
 	{pipeline.ChannelWeb, 3}, {pipeline.ChannelCommunity, 2}, {pipeline.ChannelEmail, 1},
 }

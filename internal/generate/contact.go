@@ -266,7 +266,7 @@ func (g *generator) contact(spec contactSpec) {
 	}
 	tp := Topics[topicIndex[topic]]
 	team := tp.team
-	s := &slots{model: cu.product.Model, topicZh: tp.Zh, topicEn: tp.En, queue: team}
+	s := &slots{model: cu.product.Model, topicZh: tp.Zh, topicEn: tp.En}
 
 	c := &chat{g: g, id: g.nextID("c", spec.at), lang: cu.lang, t: spec.at - 1}
 	out := contact{id: c.id, customer: cu.id, channel: ch, lang: cu.lang, mood: m}
@@ -351,8 +351,8 @@ func (g *generator) contact(spec contactSpec) {
 		ticketRate *= 1.23
 	}
 	withTicket := g.chance(ticketRate)
-	cross := b2i(g.chance(0.11))
-	within := pickIndex(g.r, []float64{0.30, 0.20, 0.20, 0.14, 0.09, 0.07})
+	cross := b2i(g.chance(0.14))
+	within := pickIndex(g.r, []float64{0.36, 0.12, 0.14, 0.15, 0.11, 0.12})
 	resolveP := 0.735 - 0.12*float64(cross) - 0.025*float64(within)
 	if spec.emerging {
 		resolveP = 0.3
@@ -360,7 +360,7 @@ func (g *generator) contact(spec contactSpec) {
 	out.trulyResolved = !withTicket && g.chance(resolveP)
 	// Agents are optimistic: half of what is not solved is still marked resolved.
 	flag := out.trulyResolved && g.chance(0.96) || !out.trulyResolved && !withTicket && g.chance(0.55) || withTicket && g.chance(0.08)
-	nAgent := 1 + pickIndex(g.r, []float64{0.30, 0.28, 0.2, 0.12, 0.1})
+	nAgent := 1 + pickIndex(g.r, []float64{0.40, 0.24, 0.16, 0.12, 0.08})
 	if cross+within > 0 && nAgent < 2 {
 		nAgent = 2
 	}
@@ -428,22 +428,35 @@ func (g *generator) contact(spec contactSpec) {
 		default:
 			parts = append(parts, fill(g.r, corp.pickTopic(g.r, "solution", topic), s, cu.lang))
 		}
-		if transferAfter[i] > 0 {
-			parts = append(parts, fill(g.r, corp.pick(g.r, "agent_transfer"), s, cu.lang))
+		type hop struct{ to, reason string }
+		var hops []hop
+		for range transferAfter[i] {
+			h := hop{curTeam, withinReasons[g.r.IntN(len(withinReasons))]}
+			if crossLeft > 0 && g.r.IntN(transferAfter[i]) == 0 {
+				h = hop{crossTeam(g.r, topic, curTeam), crossReasons[g.r.IntN(len(crossReasons))]}
+				crossLeft--
+			}
+			hops = append(hops, h)
+		}
+		if len(hops) > 0 {
+			if hops[0].to != curTeam {
+				s.queue = teamName(hops[0].to, cu.lang)
+				parts = append(parts, fill(g.r, corp.pick(g.r, "agent_transfer"), s, cu.lang))
+			} else {
+				parts = append(parts, corp.pick(g.r, "agent_transfer_within"))
+			}
 		}
 		c.msg(agentGap(), pipeline.SenderAgent, agentID, joinSentences(cu.lang, parts))
-		for range transferAfter[i] {
-			to, reason := curTeam, withinReasons[g.r.IntN(len(withinReasons))]
-			if crossLeft > 0 && g.r.IntN(transferAfter[i]) == 0 {
-				to, reason = crossTeam(g.r, topic, curTeam), crossReasons[g.r.IntN(len(crossReasons))]
-				crossLeft--
+		for _, h := range hops {
+			to, reason := h.to, h.reason
+			if to != curTeam {
 				out.crossTeam++
 			}
 			c.add(g.between(5, 30), &pipeline.ChatEvent{Envelope: pipeline.Envelope{Type: pipeline.ContactTransferred}, FromTeam: curTeam, ToTeam: to, Reason: reason, Queue: to})
 			out.transfers++
 			curTeam = to
-			s.queue = to
 			agentID = g.agentID(curTeam)
+			s.agent = agentName(g.r, cu.lang)
 			c.add(g.between(20, 240), &pipeline.ChatEvent{Envelope: pipeline.Envelope{Type: pipeline.ContactAgentAnswered}, AgentID: agentID, Team: curTeam})
 		}
 		if !last {
@@ -525,7 +538,11 @@ func joinSentences(lang string, parts []string) string {
 		}
 		b.WriteString(p)
 		if lang == "zh" && !strings.HasSuffix(p, "？") && !strings.HasSuffix(p, "。") && !strings.HasSuffix(p, "！") {
-			b.WriteString("。")
+			if strings.HasSuffix(p, "吗") || strings.HasSuffix(p, "呢") {
+				b.WriteString("？")
+			} else {
+				b.WriteString("。")
+			}
 		}
 		if lang == "en" && !strings.HasSuffix(p, "?") && !strings.HasSuffix(p, ".") && !strings.HasSuffix(p, "!") {
 			b.WriteByte('.')
@@ -549,9 +566,9 @@ func (g *generator) wait(ch string, start time.Time, low bool, cu customer) (wai
 	case pipeline.ChannelEmail, pipeline.ChannelCommunity:
 		return wait, math.Inf(1)
 	case pipeline.ChannelPhone:
-		patience = g.r.ExpFloat64() * 28 * 60
+		patience = g.r.ExpFloat64() * 75 * 60
 	default:
-		patience = g.r.ExpFloat64() * 35 * 60
+		patience = g.r.ExpFloat64() * 90 * 60
 	}
 	if cu.elderly {
 		patience *= 1.5

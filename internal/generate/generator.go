@@ -101,8 +101,8 @@ func newGenerator(cfg Config, sink Sink, opt Options) *generator {
 	// Calibrated so that mean answered waits come out near phone 12 min and
 	// app 8 min once impatient callers have abandoned (see the distribution test).
 	g.waitScale = map[string]float64{
-		pipeline.ChannelPhone: 14.2 * 60, pipeline.ChannelApp: 9.3 * 60, pipeline.ChannelWeChat: 10 * 60,
-		pipeline.ChannelWeb: 9 * 60, pipeline.ChannelCommunity: 3 * 3600, pipeline.ChannelEmail: 5 * 3600,
+		pipeline.ChannelPhone: 13.2 * 60, pipeline.ChannelApp: 7.8 * 60, pipeline.ChannelWeChat: 8.5 * 60,
+		pipeline.ChannelWeb: 8 * 60, pipeline.ChannelCommunity: 3 * 3600, pipeline.ChannelEmail: 5 * 3600,
 	}
 	return g
 }

@@ -16,9 +16,9 @@ type Summary struct {
 	Malformed map[string]int64 // injected bad messages by topic
 
 	Contacts, RepeatContacts, EmergingContacts, Abandoned int64
-	Tickets, SurveysSent, SurveysAnswered, Posts           int64
-	CutAtEnd                                               int64 // generated events dated after the history, not written
-	Elapsed                                                time.Duration
+	Tickets, SurveysSent, SurveysAnswered, Posts          int64
+	CutAtEnd                                              int64 // generated events dated after the history, not written
+	Elapsed                                               time.Duration
 }
 
 func newSummary(cfg Config) *Summary {

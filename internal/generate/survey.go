@@ -19,7 +19,7 @@ func (g *generator) contactSurvey(out *contact) {
 	if !g.chance(0.9) {
 		return
 	}
-	score := 4.4 + g.r.NormFloat64()*0.75
+	score := 5.1 + g.r.NormFloat64()*0.75
 	switch {
 	case out.ticketID != "":
 		score -= 0.7

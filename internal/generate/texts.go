@@ -164,6 +164,10 @@ const (
 	moodPolite
 )
 
+// deviceTopics are about the product itself: customers name it first.
+var deviceTopics = map[string]bool{"display": true, "remote": true, "sound": true, "network-wifi": true,
+	"app-casting": true, "update-firmware": true, "power-boot": true}
+
 // customerOpening writes the customer's first description of a problem.
 func customerOpening(r *rand.Rand, lang string, cat *Category, s *slots, m mood, phone bool) string {
 	c := corpora[lang]
@@ -178,20 +182,39 @@ func customerOpening(r *rand.Rand, lang string, cat *Category, s *slots, m mood,
 		sym := fill(r, cat.SymptomsEn[r.IntN(len(cat.SymptomsEn))], s, lang)
 		subject := fill(r, c.pick(r, "subject"), s, lang)
 		var head string
-		switch r.IntN(3) {
+		switch r.IntN(3) + 3*b2i(!deviceTopics[cat.Topic]) {
 		case 0:
 			head = "problem with " + subject + ": " + sym
 		case 1:
 			head = subject + " - " + sym
-		default:
+		case 2, 4:
 			head = sym + " (" + s.model + ")"
+		default:
+			head = sym
 		}
-		parts := []string{c.pick(r, "open"), capitalize(head), fill(r, c.pick(r, "since"), s, lang)}
-		out := strings.Join(nonEmptyStrings(parts), " ")
+		open := c.pick(r, "open")
+		if open == "" {
+			head = capitalize(head)
+		}
+		out := head
+		if open != "" {
+			out = open + " " + head
+		}
+		since := "since"
+		if !deviceTopics[cat.Topic] {
+			since = "since_service"
+		}
+		if since := fill(r, c.pick(r, since), s, lang); since != "" {
+			out += " " + since
+		}
 		if !strings.HasSuffix(out, ".") {
 			out += "."
 		}
-		for _, sec := range []string{"tried", "ask", tail} {
+		secs := []string{"tried", "ask", tail}
+		if !deviceTopics[cat.Topic] {
+			secs = []string{"ask_service", tail}
+		}
+		for _, sec := range secs {
 			if v := fill(r, c.pick(r, sec), s, lang); v != "" && v != "." {
 				out += " " + v
 			}
@@ -203,15 +226,27 @@ func customerOpening(r *rand.Rand, lang string, cat *Category, s *slots, m mood,
 		open = "喂，你好，"
 	}
 	sym := fill(r, cat.SymptomsZh[r.IntN(len(cat.SymptomsZh))], s, lang)
-	head := open + fill(r, c.pick(r, "subject"), s, lang) + sym
+	var head string
+	switch {
+	case deviceTopics[cat.Topic]:
+		head = open + fill(r, c.pick(r, "subject"), s, lang) + sym
+	case r.IntN(10) < 3:
+		head = open + sym + "，型号是" + s.model
+	default:
+		head = open + sym
+	}
 	parts := []string{head}
-	if r.IntN(3) > 0 {
-		parts = append(parts, fill(r, c.pick(r, "since"), s, lang))
+	if deviceTopics[cat.Topic] {
+		if r.IntN(3) > 0 {
+			parts = append(parts, fill(r, c.pick(r, "since"), s, lang))
+		}
+		if r.IntN(2) == 0 {
+			parts = append(parts, c.pick(r, "tried"))
+		}
+		parts = append(parts, c.pick(r, "ask"))
+	} else {
+		parts = append(parts, fill(r, c.pick(r, "since_service"), s, lang), c.pick(r, "ask_service"))
 	}
-	if r.IntN(2) == 0 {
-		parts = append(parts, c.pick(r, "tried"))
-	}
-	parts = append(parts, c.pick(r, "ask"))
 	out := strings.Join(nonEmptyStrings(parts), "，")
 	t := c.pick(r, tail)
 	if strings.HasPrefix(t, "，") || strings.HasPrefix(t, "。") || strings.HasPrefix(t, "？") || strings.HasPrefix(t, "！") || strings.HasPrefix(t, "😡") || strings.HasPrefix(t, "气") {
@@ -289,6 +324,9 @@ func fakeAddress(r *rand.Rand) string {
 // withPII appends a fake phone number, e-mail, ID number or address.
 func withPII(r *rand.Rand, lang, text string) string {
 	if lang == "en" {
+		if !strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "!") && !strings.HasSuffix(text, "?") {
+			text += "."
+		}
 		switch r.IntN(3) {
 		case 0:
 			return text + " My number is " + fakeMobile(r) + "."

@@ -116,7 +116,7 @@ func (g *generator) ticket(id string, at int64, out *contact, cu customer, cat *
 	var median, sigma float64
 	switch category {
 	case "complaint":
-		median, sigma = 1.3*86400, 0.65
+		median, sigma = 1.0*86400, 0.65
 	case "consultation":
 		median, sigma = 0.6*86400, 0.7
 	default:

@@ -1,0 +1,248 @@
+package generate
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+func generateMem(t testing.TB, cfg Config) (*memSink, *Summary) {
+	t.Helper()
+	sink := newMemSink()
+	sum, err := Run(context.Background(), cfg, sink, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sink, sum
+}
+
+func topicBytes(m *memSink) map[string][]byte {
+	out := map[string][]byte{}
+	for k, v := range m.topics {
+		out[k] = v.Bytes()
+	}
+	return out
+}
+
+func smallConfig(days, perDay int, seed uint64) Config {
+	cfg := DefaultConfig()
+	cfg.Days, cfg.ContactsPerDay, cfg.Seed = days, perDay, seed
+	return cfg
+}
+
+func digest(m *memSink) [32]byte {
+	h := sha256.New()
+	for _, topic := range pipeline.InputTopics {
+		h.Write([]byte(topic))
+		if b := m.topics[topic]; b != nil {
+			h.Write(b.Bytes())
+		}
+	}
+	return [32]byte(h.Sum(nil))
+}
+
+func TestDeterminism(t *testing.T) {
+	cases := []struct {
+		name     string
+		a, b     Config
+		wantSame bool
+	}{
+		{"same seed", smallConfig(2, 1500, 1), smallConfig(2, 1500, 1), true},
+		{"different seed", smallConfig(2, 1500, 1), smallConfig(2, 1500, 2), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, _ := generateMem(t, c.a)
+			b, _ := generateMem(t, c.b)
+			if same := digest(a) == digest(b); same != c.wantSame {
+				t.Fatalf("outputs identical = %v, want %v", same, c.wantSame)
+			}
+		})
+	}
+}
+
+// TestGolden pins the first events of seed 1, so that any change to the
+// output is deliberate (go test -run Golden -update).
+func TestGolden(t *testing.T) {
+	sink, _ := generateMem(t, smallConfig(1, 200, 1))
+	var got bytes.Buffer
+	for _, topic := range pipeline.InputTopics {
+		lines := strings.SplitAfterN(sink.topics[topic].String(), "\n", 13)
+		for _, l := range lines[:min(12, len(lines))] {
+			got.WriteString(topic + " " + l)
+		}
+	}
+	path := filepath.Join("testdata", "golden_seed1.txt")
+	if *update {
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("output differs from %s; if the change is intended, rerun with -update", path)
+	}
+}
+
+var (
+	distOnce sync.Once
+	distCfg  = func() Config {
+		cfg := smallConfig(10, 2000, 1)
+		cfg.EmergingFromDay = 5
+		return cfg
+	}()
+	distStats stats
+	distSum   *Summary
+)
+
+// sharedStats generates 10 days of 2,000 contacts once for the distribution tests.
+func sharedStats(t *testing.T) (stats, *Summary) {
+	distOnce.Do(func() {
+		sink, sum := generateMem(t, distCfg)
+		writeJSONL(t, sink)
+		distStats, distSum = analyze(t, topicBytes(sink), distCfg), sum
+	})
+	if distSum == nil {
+		t.Fatal("generation failed in an earlier test")
+	}
+	return distStats, distSum
+}
+
+func TestDistributions(t *testing.T) {
+	s, sum := sharedStats(t)
+	s.log(t)
+	within := func(v, lo, hi float64) bool { return v >= lo && v <= hi }
+	cases := []struct {
+		name   string
+		got    float64
+		lo, hi float64
+	}{
+		{"app share", s.channelShare(pipeline.ChannelApp), 0.55, 0.61},
+		{"phone share", s.channelShare(pipeline.ChannelPhone), 0.29, 0.35},
+		{"other channels share", s.channelShare(pipeline.ChannelWeChat, pipeline.ChannelWeb, pipeline.ChannelCommunity, pipeline.ChannelEmail), 0.07, 0.13},
+		{"peak vs off-peak contacts per hour", s.peakRate / s.offRate, 1.3, 2.2},
+		{"mean phone wait (min)", s.meanWait[pipeline.ChannelPhone], 10.5, 13.5},
+		{"mean app wait (min)", s.meanWait[pipeline.ChannelApp], 6.8, 9.2},
+		{"abandonment", float64(s.abandoned) / float64(s.contacts), 0.06, 0.2},
+		{"transfers per contact", s.transfersPerContact, 1.3, 1.7},
+		{"FCR (project rule)", s.fcr, 0.55, 0.65},
+		{"agents' resolved flag above FCR", s.resolvedFlag - s.fcr, 0.05, 0.4},
+		{"one-touch differs from FCR", s.fcr - s.oneTouch, 0.1, 0.6},
+		{"repeat contacts share", s.repeatShare, 0.1, 0.3},
+		{"survey response rate", float64(s.surveyAnswered) / float64(s.surveySent), 0.275, 0.325},
+		{"satisfied (CSAT 4-5)", s.satisfied, 0.6, 0.76},
+		{"service ticket SLA misses", s.slaMiss["service"], 0.04, 0.25},
+		{"complaint ticket SLA misses", s.slaMiss["complaint"], 0.04, 0.25},
+		{"English contacts", s.langEn, 0.07, 0.13},
+	}
+	for _, c := range cases {
+		if !within(c.got, c.lo, c.hi) {
+			t.Errorf("%s = %.3f, want %.3f..%.3f", c.name, c.got, c.lo, c.hi)
+		}
+	}
+	if s.quickAbandons == 0 {
+		t.Error("no contact abandoned within 5 s")
+	}
+	if s.rejects != 0 {
+		t.Errorf("%d of %d events rejected by the contract: %v", s.rejects, s.messages, s.byReason)
+	}
+	if int64(s.messages) != sum.Total() {
+		t.Errorf("read %d messages, summary says %d", s.messages, sum.Total())
+	}
+	if !s.ordered {
+		t.Error("occurred_at goes backwards within a key")
+	}
+	first := distCfg.Start.AddDate(0, 0, distCfg.EmergingFromDay).Format(time.DateOnly)
+	lastDay := distCfg.Start.AddDate(0, 0, distCfg.Days-1).Format(time.DateOnly)
+	before := distCfg.Start.AddDate(0, 0, distCfg.EmergingFromDay-1).Format(time.DateOnly)
+	if s.emergingByDay[before] != 0 || s.emergingByDay[lastDay] < 2*max(1, s.emergingByDay[first]) {
+		t.Errorf("emerging issue should start on %s and grow: %v", first, s.emergingByDay)
+	}
+}
+
+func TestEmergingIssueOff(t *testing.T) {
+	cfg := smallConfig(3, 1000, 1)
+	cfg.EmergingIssue, cfg.EmergingFromDay = false, 0
+	sink, sum := generateMem(t, cfg)
+	if sum.EmergingContacts != 0 || bytes.Contains(sink.topics[pipeline.TopicChats].Bytes(), []byte("remote-after-update")) {
+		t.Errorf("emerging issue switched off but %d contacts have it", sum.EmergingContacts)
+	}
+}
+
+func TestMalformedRate(t *testing.T) {
+	for _, rate := range []float64{0, 0.05, 0.2} {
+		t.Run(fmt.Sprintf("%g%%", 100*rate), func(t *testing.T) {
+			cfg := smallConfig(2, 1000, 3)
+			cfg.MalformedRate = rate
+			sink, sum := generateMem(t, cfg)
+			s := analyze(t, topicBytes(sink), cfg)
+			got := float64(s.rejects) / float64(s.messages)
+			if math.Abs(got-rate) > 0.02 {
+				t.Errorf("reject share %.4f, want %.2f ± 0.02", got, rate)
+			}
+			if int64(s.rejects) != sumValues(sum.Malformed) {
+				t.Errorf("%d rejects, summary counts %d malformed", s.rejects, sumValues(sum.Malformed))
+			}
+			if rate > 0 && len(s.byReason) < 4 {
+				t.Errorf("want several kinds of bad input, got %v", s.byReason)
+			}
+		})
+	}
+}
+
+// TestMalformedKeepsGoodEvents: injecting bad messages leaves the good ones
+// byte-identical, so runs with and without --malformed-rate compare.
+func TestMalformedKeepsGoodEvents(t *testing.T) {
+	cfg := smallConfig(1, 800, 5)
+	clean, _ := generateMem(t, cfg)
+	cfg.MalformedRate = 0.1
+	dirty, _ := generateMem(t, cfg)
+	lim := pipeline.DefaultLimits()
+	lim.Now = func() time.Time { return cfg.Start.AddDate(0, 0, 2) }
+	for _, topic := range pipeline.InputTopics {
+		var kept bytes.Buffer
+		for _, line := range bytes.SplitAfter(dirty.topics[topic].Bytes(), []byte("\n")) {
+			if len(line) > 0 {
+				if _, err := pipeline.Decode(topic, nil, bytes.TrimSuffix(line, []byte("\n")), lim); err == nil {
+					kept.Write(line)
+				}
+			}
+		}
+		if !bytes.Equal(kept.Bytes(), clean.topics[topic].Bytes()) {
+			t.Errorf("%s: good events differ once malformed ones are injected", topic)
+		}
+	}
+}
+
+func TestMalformedAlwaysRejected(t *testing.T) {
+	sink, _ := generateMem(t, smallConfig(1, 100, 1))
+	lim := pipeline.DefaultLimits()
+	lim.Now = func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) }
+	r := newTestRand(1)
+	for _, topic := range pipeline.InputTopics {
+		for _, line := range bytes.Split(bytes.TrimSpace(sink.topics[topic].Bytes()), []byte("\n")) {
+			for range 5 {
+				bad := malform(r, line)
+				if _, err := pipeline.Decode(topic, nil, bad, lim); err == nil {
+					t.Fatalf("malformed message accepted: %s", bad)
+				}
+			}
+		}
+	}
+}
