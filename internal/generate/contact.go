@@ -152,7 +152,7 @@ func (g *generator) hour(dayStart time.Time, hour int) {
 	}
 	share := hourWeights[wk][hour] / sum
 	// About a fifth of a day's contacts are repeats scheduled by earlier ones.
-	fresh := int(math.Round(float64(g.cfg.ContactsPerDay) * 0.8 * share))
+	fresh := int(math.Round(float64(g.cfg.ContactsPerDay) * 0.75 * share))
 	emerging := int(math.Round(float64(g.emergingPerDay(g.day)) * share))
 	specs := g.repeats[g.curHour]
 	delete(g.repeats, g.curHour)

@@ -246,3 +246,56 @@ func TestMalformedAlwaysRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestFollow: after the history, events keep coming in real time, never
+// dated in the future, until the context ends.
+func TestFollow(t *testing.T) {
+	now := time.Now()
+	cfg := smallConfig(1, 2000, 1)
+	cfg.Start = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, Shanghai).AddDate(0, 0, -1)
+	if now.Sub(cfg.Start) > 47*time.Hour {
+		t.Skip("too close to midnight in Shanghai")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	sink := newMemSink()
+	sum, err := Run(ctx, cfg, sink, Options{Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := analyze(t, topicBytes(sink), Config{Start: cfg.Start, Days: 3})
+	if s.rejects != 0 {
+		t.Errorf("%d rejects in follow mode: %v", s.rejects, s.byReason)
+	}
+	var afterHistory int
+	end := cfg.Start.AddDate(0, 0, 1)
+	for _, line := range bytes.Split(sink.topics[pipeline.TopicChats].Bytes(), []byte("\n")) {
+		ev, err := pipeline.Decode(pipeline.TopicChats, nil, line, pipeline.DefaultLimits())
+		if err != nil {
+			continue
+		}
+		at := ev.Env().OccurredAt
+		if at.After(time.Now()) {
+			t.Fatalf("event dated in the future: %s", line)
+		}
+		if !at.Before(end) {
+			afterHistory++
+		}
+	}
+	if afterHistory == 0 {
+		t.Errorf("no events after the history (%d written)", sum.Total())
+	}
+}
+
+func TestRate(t *testing.T) {
+	cfg := smallConfig(1, 40, 1)
+	began := time.Now()
+	sum, err := Run(context.Background(), cfg, newMemSink(), Options{Rate: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Duration(float64(sum.Total()) / 2000 * float64(time.Second))
+	if got := time.Since(began); got < want*8/10 || got > want*3 {
+		t.Errorf("%d messages at 2000/s took %s, want about %s", sum.Total(), got, want)
+	}
+}

@@ -101,4 +101,3 @@ func BenchmarkGenerateKafka(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "events/s")
 }
-

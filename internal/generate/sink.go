@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -64,18 +65,27 @@ func (s *JSONLSink) Close() error {
 
 // KafkaSink produces to the four topics, keyed by each event's stable key,
 // partitioned like the Java client (murmur2), acknowledged by all replicas.
+// One goroutine produces batches in order while the generator fills the next
+// one; a failed batch fails the next Write or Close.
 type KafkaSink struct {
-	w     *kafka.Writer
-	batch []kafka.Message
-	size  int
+	w       *kafka.Writer
+	batch   []kafka.Message
+	size    int
+	batches chan []kafka.Message
+	done    chan struct{}
+	errOnce atomic.Pointer[error]
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
-// NewKafkaSink returns a sink that writes batches of batchSize messages (1000 if 0).
+// NewKafkaSink returns a sink that produces in batches of batchSize messages
+// per partition (1000 if 0).
 func NewKafkaSink(brokers []string, batchSize int) *KafkaSink {
 	if batchSize <= 0 {
 		batchSize = 1000
 	}
-	return &KafkaSink{
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &KafkaSink{
 		w: &kafka.Writer{
 			Addr:                   kafka.TCP(brokers...),
 			Balancer:               &kafka.Murmur2Balancer{},
@@ -85,34 +95,64 @@ func NewKafkaSink(brokers []string, batchSize int) *KafkaSink {
 			BatchTimeout:           5 * time.Millisecond,
 			AllowAutoTopicCreation: true,
 		},
-		size: batchSize * 4,
+		size:    batchSize * 4,
+		batches: make(chan []kafka.Message, 1),
+		done:    make(chan struct{}),
+		ctx:     ctx,
+		cancel:  cancel,
 	}
+	go s.produce()
+	return s
+}
+
+func (s *KafkaSink) produce() {
+	defer close(s.done)
+	for b := range s.batches {
+		if s.errOnce.Load() != nil {
+			continue // drain after a failure
+		}
+		if err := s.w.WriteMessages(s.ctx, b...); err != nil {
+			err = fmt.Errorf("produce to kafka: %w", err)
+			s.errOnce.Store(&err)
+		}
+	}
+}
+
+func (s *KafkaSink) failed() error {
+	if p := s.errOnce.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 func (s *KafkaSink) Write(ctx context.Context, topic string, key, value []byte) error {
 	s.batch = append(s.batch, kafka.Message{Topic: topic, Key: key, Value: value})
-	if len(s.batch) >= s.size {
-		return s.Flush(ctx)
-	}
-	return nil
-}
-
-// Flush produces the buffered messages and waits for their acknowledgements.
-func (s *KafkaSink) Flush(ctx context.Context) error {
-	if len(s.batch) == 0 {
+	if len(s.batch) < s.size {
 		return nil
 	}
-	err := s.w.WriteMessages(ctx, s.batch...)
-	s.batch = s.batch[:0]
-	if err != nil {
-		return fmt.Errorf("produce to kafka: %w", err)
+	if err := s.failed(); err != nil {
+		return err
 	}
-	return nil
+	select {
+	case s.batches <- s.batch:
+		s.batch = make([]kafka.Message, 0, s.size)
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
-// Close flushes what is left and closes the writer.
+// Close produces what is left, waits for every acknowledgement (at most 30 s)
+// and closes the writer.
 func (s *KafkaSink) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return errors.Join(s.Flush(ctx), s.w.Close())
+	if len(s.batch) > 0 {
+		s.batches <- s.batch
+		s.batch = nil
+	}
+	close(s.batches)
+	t := time.AfterFunc(30*time.Second, s.cancel)
+	<-s.done
+	t.Stop()
+	s.cancel()
+	return errors.Join(s.failed(), s.w.Close())
 }
