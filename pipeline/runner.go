@@ -113,28 +113,65 @@ func (r *Runner) Run(ctx context.Context) error {
 	}()
 	defer wg.Wait()
 
-	batch := make([]Record, 0, min(r.cfg.BatchSize, 65536))
+	// Writes run on their own context: SIGTERM must not abort a write half
+	// way, only the shutdown timeout may.
+	flushCtx, cancelFlush := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelFlush()
+
+	// One batch is written in the background while the next one fills, so
+	// fetching and writing overlap. At most two batches are in memory; a
+	// full batch waits for the write in flight (backpressure). Writes stay
+	// strictly ordered, so commits only ever advance over written offsets.
+	capacity := min(r.cfg.BatchSize, 65536)
+	batch := make([]Record, 0, capacity)
+	var inflight chan error
+	wait := func() error {
+		if inflight == nil {
+			return nil
+		}
+		err := <-inflight
+		inflight = nil
+		return err
+	}
+	dispatch := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := wait(); err != nil {
+			return err
+		}
+		b, done := batch, make(chan error, 1)
+		batch = make([]Record, 0, capacity)
+		inflight = done
+		go func() { done <- r.flush(flushCtx, b) }()
+		return nil
+	}
+	shutdown := func() error {
+		r.ready.Store(false)
+		stopFetch()
+		timer := time.AfterFunc(r.cfg.ShutdownTimeout, cancelFlush)
+		defer timer.Stop()
+		if err := wait(); err != nil {
+			return fmt.Errorf("write in flight at shutdown failed; its messages and later ones stay uncommitted and will be redelivered: %w", err)
+		}
+		if len(batch) > 0 {
+			if err := r.flush(flushCtx, batch); err != nil {
+				return fmt.Errorf("final flush on shutdown (uncommitted messages will be redelivered): %w", err)
+			}
+		}
+		r.log.Info("runner stopped after final flush")
+		return nil
+	}
+
 	timer := time.NewTimer(r.cfg.FlushInterval)
 	timer.Stop()
 	timerOn := false
 	r.ready.Store(true)
-
-	flush := func(fctx context.Context) error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := r.flush(fctx, batch); err != nil {
-			return err
-		}
-		clear(batch)
-		batch = batch[:0]
-		return nil
-	}
 	for {
 		select {
 		case f, ok := <-msgs:
 			if !ok {
-				return r.shutdown(flush)
+				return shutdown()
 			}
 			if f.err != nil {
 				r.log.Warn("fetch failed; retrying", "err", f.err)
@@ -147,38 +184,24 @@ func (r *Runner) Run(ctx context.Context) error {
 				timerOn = true
 			}
 			if len(batch) >= r.cfg.BatchSize {
-				if err := flush(ctx); err != nil {
-					if ctx.Err() != nil {
-						return r.shutdown(flush)
-					}
+				if err := dispatch(); err != nil {
 					return err
 				}
 			}
 		case <-timer.C:
 			timerOn = false
-			if err := flush(ctx); err != nil {
-				if ctx.Err() != nil {
-					return r.shutdown(flush)
-				}
+			if err := dispatch(); err != nil {
+				return err
+			}
+		case err := <-inflight: // a write finished while the batch fills
+			inflight = nil
+			if err != nil {
 				return err
 			}
 		case <-ctx.Done():
-			return r.shutdown(flush)
+			return shutdown()
 		}
 	}
-}
-
-// shutdown stops fetching and writes the last partial batch with a fresh
-// deadline, so SIGTERM loses nothing that was fetched.
-func (r *Runner) shutdown(flush func(context.Context) error) error {
-	r.ready.Store(false)
-	ctx, cancel := context.WithTimeout(context.Background(), r.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := flush(ctx); err != nil {
-		return fmt.Errorf("final flush on shutdown (uncommitted messages will be redelivered): %w", err)
-	}
-	r.log.Info("runner stopped after final flush")
-	return nil
 }
 
 func (r *Runner) decode(m Message) Record {

@@ -35,7 +35,7 @@ func Build(n int) Set {
 	bt := func(b bool) *bool { return &b }
 	ip := func(i int) *int { return &i }
 	for i := range n {
-		t0 := Base.Add(time.Duration(i) * time.Minute)
+		t0 := Base.Add(time.Duration(i) * 10 * time.Second)
 		cid, tid, sid, pid := fmt.Sprintf("c-%06d", i), fmt.Sprintf("t-%06d", i), fmt.Sprintf("s-%06d", i), fmt.Sprintf("p-%06d", i)
 		env := func(k int, typ string, d time.Duration) pipeline.Envelope {
 			return pipeline.Envelope{EventID: fmt.Sprintf("%s-%d", cid, k), Type: typ, Version: 1, OccurredAt: t0.Add(d)}

@@ -20,6 +20,10 @@ type SourceConfig struct {
 	GroupID string   // consumer group; processes sharing it split partitions
 	Topics  []string // default pipeline.InputTopics
 	MaxWait time.Duration
+	// QueueCapacity bounds the messages kafka-go prefetches while the
+	// runner writes a batch (default 20000, a few MB): enough to keep
+	// fetching busy during a flush, bounded so memory stays flat.
+	QueueCapacity int
 }
 
 // Source reads the input topics through one consumer-group reader.
@@ -36,6 +40,9 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	if len(cfg.Topics) == 0 {
 		cfg.Topics = pipeline.InputTopics
 	}
+	if cfg.QueueCapacity == 0 {
+		cfg.QueueCapacity = 20000
+	}
 	if cfg.MaxWait == 0 {
 		cfg.MaxWait = 250 * time.Millisecond
 	}
@@ -46,6 +53,7 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 		MinBytes:               1,
 		MaxBytes:               16 << 20,
 		MaxWait:                cfg.MaxWait,
+		QueueCapacity:          cfg.QueueCapacity,
 		CommitInterval:         0, // synchronous commits, only after the write
 		StartOffset:            kafkago.FirstOffset,
 		HeartbeatInterval:      time.Second,
