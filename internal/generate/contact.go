@@ -361,8 +361,8 @@ func (g *generator) contact(spec contactSpec) {
 	// Agents are optimistic: half of what is not solved is still marked resolved.
 	flag := out.trulyResolved && g.chance(0.96) || !out.trulyResolved && !withTicket && g.chance(0.55) || withTicket && g.chance(0.08)
 	nAgent := 1 + pickIndex(g.r, []float64{0.40, 0.24, 0.16, 0.12, 0.08})
-	if cross+within > 0 && nAgent < 2 {
-		nAgent = 2
+	if cross+within > 0 { // each agent says something before passing the customer on
+		nAgent = max(nAgent, min(cross+within+1, 2+g.r.IntN(4)))
 	}
 	// transferAfter[i]: transfers right after agent message i (never after the last).
 	transferAfter := make([]int, nAgent)
