@@ -1,0 +1,142 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/voc-analytics/voc/internal/testevents"
+	"github.com/voc-analytics/voc/pipeline"
+)
+
+// memSource replays fixed messages and records commits. It stands in for our
+// own Source interface (not for kafka-go) to test the runner's ordering rules.
+type memSource struct {
+	mu        sync.Mutex
+	msgs      []pipeline.Message
+	next      int
+	committed int64 // highest committed offset + 1 (single partition)
+	written   *memSink
+	violation error
+}
+
+func (s *memSource) Fetch(ctx context.Context) (pipeline.Message, error) {
+	s.mu.Lock()
+	if s.next < len(s.msgs) {
+		m := s.msgs[s.next]
+		s.next++
+		s.mu.Unlock()
+		return m, nil
+	}
+	s.mu.Unlock()
+	<-ctx.Done()
+	return pipeline.Message{}, ctx.Err()
+}
+
+func (s *memSource) Commit(_ context.Context, msgs []pipeline.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range msgs {
+		if !s.written.has(m.Offset) {
+			s.violation = errors.New("committed an offset before it was written")
+		}
+		if m.Offset+1 > s.committed {
+			s.committed = m.Offset + 1
+		}
+	}
+	return nil
+}
+
+func (s *memSource) Close() error { return nil }
+
+type memSink struct {
+	mu       sync.Mutex
+	failures int // fail this many writes first
+	offsets  map[int64]bool
+	writes   int
+}
+
+func (k *memSink) Write(_ context.Context, batch []pipeline.Record) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.writes++
+	if k.failures > 0 {
+		k.failures--
+		return errors.New("clickhouse unavailable")
+	}
+	for _, r := range batch {
+		k.offsets[r.Msg.Offset] = true
+	}
+	return nil
+}
+
+func (k *memSink) has(o int64) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.offsets[o]
+}
+
+func TestRunnerCommitsOnlyWrittenAndRetries(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	s := testevents.Build(30)
+	var msgs []pipeline.Message
+	for i, m := range testevents.Messages(s.Events) {
+		msgs = append(msgs, pipeline.Message{Topic: m.Topic, Offset: int64(i), Key: m.Key, Value: m.Value})
+	}
+	tests := []struct {
+		name     string
+		failures int
+		batch    int
+	}{
+		{"healthy sink", 0, 50},
+		{"sink fails three times", 3, 50},
+		{"batch larger than input", 1, 100000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := &memSink{failures: tc.failures, offsets: map[int64]bool{}}
+			src := &memSource{msgs: msgs, written: sink}
+			cfg := pipeline.DefaultRunnerConfig()
+			cfg.BatchSize = tc.batch
+			cfg.FlushInterval = 20 * time.Millisecond
+			cfg.MaxBackoff = 20 * time.Millisecond
+			cfg.Limits.Now = func() time.Time { return testevents.Base.Add(30 * 24 * time.Hour) }
+			r, err := pipeline.NewRunner(cfg, src, sink, nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- r.Run(ctx) }()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				src.mu.Lock()
+				c := src.committed
+				src.mu.Unlock()
+				if c == int64(len(msgs)) || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if src.violation != nil {
+				t.Fatal(src.violation)
+			}
+			if src.committed != int64(len(msgs)) {
+				t.Fatalf("committed up to %d, want %d", src.committed, len(msgs))
+			}
+			if sink.writes < tc.failures+1 {
+				t.Fatalf("%d writes, want at least %d (retries)", sink.writes, tc.failures+1)
+			}
+		})
+	}
+}
