@@ -152,8 +152,12 @@ func (g *generator) hour(dayStart time.Time, hour int) {
 	}
 	share := hourWeights[wk][hour] / sum
 	// About a fifth of a day's contacts are repeats scheduled by earlier ones.
-	fresh := int(math.Round(float64(g.cfg.ContactsPerDay) * 0.75 * share))
-	emerging := int(math.Round(float64(g.emergingPerDay(g.day)) * share))
+	// Fractions carry over to the next hour, so small volumes still add up.
+	g.carry[0] += float64(g.cfg.ContactsPerDay) * 0.75 * share
+	g.carry[1] += float64(g.emergingPerDay(g.day)) * share
+	fresh, emerging := int(g.carry[0]), int(g.carry[1])
+	g.carry[0] -= float64(fresh)
+	g.carry[1] -= float64(emerging)
 	specs := g.repeats[g.curHour]
 	delete(g.repeats, g.curHour)
 	for range fresh {

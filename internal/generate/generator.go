@@ -78,8 +78,9 @@ type generator struct {
 	periodEnd int64
 	waitScale map[string]float64 // seconds, before load and noise
 	day       int
-	curHour   int64 // unix hour being generated
-	written   int64 // messages written
+	curHour   int64      // unix hour being generated
+	written   int64      // messages written
+	carry     [2]float64 // fractional fresh and emerging contacts not yet created
 }
 
 func newGenerator(cfg Config, sink Sink, opt Options) *generator {
