@@ -612,6 +612,13 @@ func (g *generator) scheduleRepeat(at int64, prev contactSpec, cu customer, cat 
 	} else if g.chance(0.3) {
 		next.cat = g.sibling(cat)
 	}
+	// People come back at the hours they usually get in touch: keep the day,
+	// draw the hour from the hour-of-week profile (unless that is too early).
+	day := toTime(at)
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, Shanghai)
+	if t := day.Unix() + int64(pickHour(g.r, isWeekend(day)))*3600 + g.r.Int64N(3600); t > at-6*3600 || g.chance(0.5) {
+		next.at = max(t, g.curHour*3600+3600)
+	}
 	next.channel = prev.channel
 	if g.chance(0.45) {
 		next.channel = g.pickChannel(cu, prev.channel)
@@ -635,6 +642,22 @@ func (g *generator) sibling(cat *Category) *Category {
 		}
 	}
 	return sib[g.r.IntN(len(sib))]
+}
+
+// pickHour draws an hour of the day from the contact profile.
+func pickHour(r *rand.Rand, weekend bool) int {
+	w := hourWeights[b2i(weekend)]
+	sum := 0.0
+	for _, x := range w {
+		sum += x
+	}
+	x := r.Float64() * sum
+	for h, v := range w {
+		if x -= v; x < 0 {
+			return h
+		}
+	}
+	return 23
 }
 
 func pickIndex(r *rand.Rand, weights []float64) int {

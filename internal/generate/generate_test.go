@@ -150,6 +150,10 @@ func TestDistributions(t *testing.T) {
 		{"service ticket SLA misses", s.slaMiss["service"], 0.04, 0.25},
 		{"complaint ticket SLA misses", s.slaMiss["complaint"], 0.04, 0.25},
 		{"English contacts", s.langEn, 0.07, 0.13},
+		{"peak waits vs other staffed hours", s.peakWait / s.offWait, 1.3, 3},
+		{"complaint topics night vs day", s.complaintsLow / s.complaintsHigh, 1.0, 2.0}, // ~200 night complaints: noisy; TestNightComplaints checks the mechanism
+		{"phone handle time (min)", s.handle[pipeline.ChannelPhone], 2, 15},
+		{"app handle time (min)", s.handle[pipeline.ChannelApp], 4, 25},
 	}
 	for _, c := range cases {
 		if !within(c.got, c.lo, c.hi) {
@@ -297,5 +301,26 @@ func TestRate(t *testing.T) {
 	want := time.Duration(float64(sum.Total()) / 2000 * float64(time.Second))
 	if got := time.Since(began); got < want*8/10 || got > want*3 {
 		t.Errorf("%d messages at 2000/s took %s, want about %s", sum.Total(), got, want)
+	}
+}
+
+// TestNightComplaints: at night and on holidays, new contacts are about
+// complaint topics (wait-time, service-attitude) more often than by day.
+func TestNightComplaints(t *testing.T) {
+	r := newTestRand(9)
+	for _, p := range Products {
+		day, night := categoryWeights(p, false), categoryWeights(p, true)
+		share := func(w weightedCats) float64 {
+			n := 0
+			for range 100_000 {
+				if c := w.pick(r); c.Topic == "wait-time" || c.Topic == "service-attitude" {
+					n++
+				}
+			}
+			return float64(n) / 100_000
+		}
+		if ratio := share(night) / share(day); ratio < 1.23 || ratio > 1.7 {
+			t.Errorf("%s: complaint topics night/day = %.2f, want at least +23%%", p.Model, ratio)
+		}
 	}
 }

@@ -58,7 +58,11 @@ type stats struct {
 	slaN                map[string]int
 	langEn              float64
 	emergingByDay       map[string]int
-	ordered             bool // occurred_at never decreases within a key
+	peakWait, offWait   float64            // mean minutes, phone and app
+	handle              map[string]float64 // mean minutes from answer to end, by channel
+	complaintsLow       float64            // share of wait-time/service-attitude contacts at night and on holidays
+	complaintsHigh      float64            // the same in staffed hours
+	ordered             bool               // occurred_at never decreases within a key
 }
 
 type contactRow struct {
@@ -162,6 +166,9 @@ func analyze(t testing.TB, topics map[string][]byte, cfg Config) stats {
 		}
 	}
 	waits := map[string][]float64{}
+	var peakW, offW []float64
+	handles := map[string][]float64{}
+	var lowN, lowC, highN, highC int
 	byCustomer := map[string][]*contactRow{}
 	var transfers, cross, en int
 	for _, id := range order {
@@ -178,7 +185,29 @@ func analyze(t testing.TB, topics map[string][]byte, cfg Config) stats {
 			offContacts++
 		}
 		if !c.answered.IsZero() && !c.queued.IsZero() {
-			waits[c.channel] = append(waits[c.channel], c.answered.Sub(c.queued).Seconds())
+			w := c.answered.Sub(c.queued).Seconds()
+			waits[c.channel] = append(waits[c.channel], w)
+			if c.channel == pipeline.ChannelPhone || c.channel == pipeline.ChannelApp {
+				switch {
+				case IsPeak(c.started):
+					peakW = append(peakW, w)
+				case !LowCoverage(c.started):
+					offW = append(offW, w)
+				}
+			}
+			if !c.ended.IsZero() {
+				handles[c.channel] = append(handles[c.channel], c.ended.Sub(c.answered).Seconds())
+			}
+		}
+		if !c.ended.IsZero() {
+			complaint := TopicOf(c.category) == "wait-time" || TopicOf(c.category) == "service-attitude"
+			if LowCoverage(c.started) {
+				lowN++
+				lowC += b2i(complaint)
+			} else {
+				highN++
+				highC += b2i(complaint)
+			}
 		}
 		if c.abandoned {
 			s.abandoned++
@@ -207,6 +236,12 @@ func analyze(t testing.TB, topics map[string][]byte, cfg Config) stats {
 		}
 		s.meanWait[ch] = sum / float64(len(w)) / 60
 	}
+	s.peakWait, s.offWait = mean(peakW)/60, mean(offW)/60
+	s.handle = map[string]float64{}
+	for ch, h := range handles {
+		s.handle[ch] = mean(h) / 60
+	}
+	s.complaintsLow, s.complaintsHigh = float64(lowC)/float64(max(lowN, 1)), float64(highC)/float64(max(highN, 1))
 	s.transfersPerContact = float64(transfers) / float64(s.contacts)
 	s.crossTeamShare = float64(cross) / float64(s.contacts)
 	s.langEn = float64(en) / float64(s.contacts)
@@ -315,6 +350,17 @@ func analyze(t testing.TB, topics map[string][]byte, cfg Config) stats {
 	return s
 }
 
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
+}
+
 func (s stats) channelShare(ch ...string) float64 {
 	n := 0
 	for _, c := range ch {
@@ -340,6 +386,10 @@ func (s stats) log(t testing.TB) {
 	for _, k := range keys {
 		t.Logf("mean wait %s %.1f min", k, s.meanWait[k])
 	}
+	t.Logf("phone+app mean wait at peaks %.1f min, other staffed hours %.1f min", s.peakWait, s.offWait)
+	t.Logf("handle time (answer to end): phone %.1f min, app %.1f min, wechat %.1f min, email %.0f min",
+		s.handle[pipeline.ChannelPhone], s.handle[pipeline.ChannelApp], s.handle[pipeline.ChannelWeChat], s.handle[pipeline.ChannelEmail])
+	t.Logf("complaint topics: %.1f%% at night/holidays vs %.1f%% in staffed hours", 100*s.complaintsLow, 100*s.complaintsHigh)
 	t.Logf("abandoned %.1f%% (within 5 s: %d), transfers/contact %.2f, cross-team %.1f%%",
 		100*float64(s.abandoned)/float64(s.contacts), s.quickAbandons, s.transfersPerContact, 100*s.crossTeamShare)
 	t.Logf("FCR %.1f%% over %.0f contacts; one-touch %.1f%%; agents' resolved flag %.1f%%; repeat share %.1f%%",
