@@ -32,17 +32,31 @@ func startRun(t *testing.T, db *testenv.DB, brokers, logPath string) *exec.Cmd {
 	return cmd
 }
 
+// finalTotal counts event rows through FINAL and raw. It retries for a
+// minute: the embedded server may be restarting (see chlocal's supervisor).
 func finalTotal(t *testing.T, db *testenv.DB) (final, raw uint64) {
 	t.Helper()
-	q := "SELECT (SELECT count() FROM contact_events %[1]s) + (SELECT count() FROM messages %[1]s) + (SELECT count() FROM ticket_events %[1]s) + (SELECT count() FROM survey_events %[1]s) + (SELECT count() FROM suggestion_events %[1]s)"
-	ctx := context.Background()
-	if err := db.Conn.QueryRow(ctx, sprintf(q, "FINAL")).Scan(&final); err != nil {
-		t.Fatal(err)
+	var err error
+	for deadline := time.Now().Add(time.Minute); ; {
+		if final, raw, err = totals(db); err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	if err := db.Conn.QueryRow(ctx, sprintf(q, "")).Scan(&raw); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	return final, raw
+}
+
+func totals(db *testenv.DB) (final, raw uint64, err error) {
+	q := "SELECT (SELECT count() FROM contact_events %[1]s) + (SELECT count() FROM messages %[1]s) + (SELECT count() FROM ticket_events %[1]s) + (SELECT count() FROM survey_events %[1]s) + (SELECT count() FROM suggestion_events %[1]s)"
+	ctx := context.Background()
+	if err := db.Conn.QueryRow(ctx, sprintf(q, "FINAL")).Scan(&final); err != nil {
+		return 0, 0, err
+	}
+	err = db.Conn.QueryRow(ctx, sprintf(q, "")).Scan(&raw)
+	return final, raw, err
 }
 
 // TestCrashKill9ExactlyOnceAsAnalystsSeeIt SIGKILLs `voc run` at seeded
@@ -114,6 +128,7 @@ func TestCrashKill9ExactlyOnceAsAnalystsSeeIt(t *testing.T) {
 		t.Fatalf("voc run after SIGTERM: %v", err)
 	}
 	final, raw := finalTotal(t, db)
-	t.Logf("%d kills; %d events produced; %d rows written (raw, incl. re-deliveries); %d as analysts see them", kills, len(msgs), raw, final)
+	t.Logf("%d kills; %d events produced; %d rows written (raw, incl. re-deliveries not yet merged); %d as analysts see them; embedded ClickHouse restarted %d times",
+		kills, len(msgs), raw, final, db.Server.Restarts.Load())
 	checkViewsExact(t, db, s)
 }

@@ -16,6 +16,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -29,7 +31,10 @@ type Config struct {
 	// StartTimeout bounds the wait for `SELECT 1` (the first start after
 	// unpacking pages in 566 MB and takes seconds). Default 2 minutes.
 	StartTimeout time.Duration
-	Log          *slog.Logger
+	// NoRestart disables the supervisor that restarts a child that died
+	// unexpectedly.
+	NoRestart bool
+	Log       *slog.Logger
 }
 
 // Server is a running embedded ClickHouse child process.
@@ -38,12 +43,18 @@ type Server struct {
 	HTTPAddr string // host:port of the HTTP interface
 	DataDir  string
 	LogPath  string
-	PID      int
+	PID      int          // of the current child process
+	Restarts atomic.Int32 // unexpected exits that were restarted
 
-	cmd     *exec.Cmd
-	exited  chan struct{}
-	waitErr error
-	log     *slog.Logger
+	mu       sync.Mutex
+	cur      *child
+	exited   chan struct{}
+	stopping chan struct{}
+	stopOnce sync.Once
+	log      *slog.Logger
+	self     string
+	env      []string
+	timeout  time.Duration
 }
 
 // Blocking query that keeps clickhouse-local (and its listeners) alive.
@@ -97,31 +108,60 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		"--multiquery",
 		"--query=" + blockQuery,
 	}
+	if lvl := os.Getenv("VOC_CLICKHOUSE_LOG_LEVEL"); lvl != "" { // e.g. warning, debug
+		args = append(args, "--log-level="+lvl, "--logger.log="+filepath.Join(dataDir, "clickhouse-server.log"))
+	}
 	argsJSON, _ := json.Marshal(args)
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find own executable to run the ClickHouse child: %w", err)
 	}
-	logPath := filepath.Join(dataDir, "clickhouse-server.log")
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	s := &Server{
+		TCPAddr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(tcpPort)),
+		HTTPAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort)),
+		DataDir:  dataDir, LogPath: filepath.Join(dataDir, "clickhouse-server.log"),
+		exited: make(chan struct{}), stopping: make(chan struct{}), log: log,
+		self: self, env: append(os.Environ(), childEnv+"="+lib, childArgsEnv+"="+string(argsJSON)),
+		timeout: cfg.StartTimeout,
+	}
+	t0 := time.Now()
+	c, err := s.spawn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.setChild(c)
+	log.Info("embedded ClickHouse ready", "native", s.TCPAddr, "http", s.HTTPAddr, "data_dir", dataDir, "pid", c.pid, "start_ms", time.Since(t0).Milliseconds())
+	if cfg.NoRestart {
+		go func() { <-c.exited; close(s.exited) }()
+	} else {
+		go s.supervise(c)
+	}
+	return s, nil
+}
+
+// child is one run of the engine process.
+type child struct {
+	cmd     *exec.Cmd
+	pid     int
+	exited  chan struct{}
+	waitErr error
+}
+
+// spawn starts one child process and waits until it answers SELECT 1.
+func (s *Server) spawn(ctx context.Context) (*child, error) {
+	logFile, err := os.OpenFile(s.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open server log: %w", err)
 	}
-	cmd := exec.Command(self)
-	cmd.Dir = dataDir
-	cmd.Env = append(os.Environ(), childEnv+"="+lib, childArgsEnv+"="+string(argsJSON))
+	cmd := exec.Command(s.self)
+	cmd.Dir = s.DataDir
+	cmd.Env = s.env
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Own process group: a terminal's Ctrl-C reaches only the parent, which
 	// stops the child in order. Pdeathsig: if the parent dies (even by
 	// SIGKILL) the kernel sends the child SIGTERM.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-
-	s := &Server{
-		TCPAddr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(tcpPort)),
-		HTTPAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort)),
-		DataDir:  dataDir, LogPath: logPath,
-		cmd: cmd, exited: make(chan struct{}), log: log,
-	}
+	c := &child{cmd: cmd, exited: make(chan struct{})}
 	started := make(chan error, 1)
 	// Pdeathsig fires when the forking *thread* exits, so fork from a locked
 	// thread that lives exactly as long as the child.
@@ -131,28 +171,86 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		defer logFile.Close()
 		if err := cmd.Start(); err != nil {
 			started <- err
-			close(s.exited)
+			close(c.exited)
 			return
 		}
 		started <- nil
-		s.waitErr = cmd.Wait()
-		close(s.exited)
+		c.waitErr = cmd.Wait()
+		close(c.exited)
 	}()
 	if err := <-started; err != nil {
 		return nil, fmt.Errorf("start ClickHouse child: %w", err)
 	}
-	s.PID = cmd.Process.Pid
-	t0 := time.Now()
-	if err := s.waitReady(ctx, cfg.StartTimeout); err != nil {
-		s.Stop(context.Background())
+	c.pid = cmd.Process.Pid
+	if err := s.waitReady(ctx, c); err != nil {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-c.exited:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-c.exited
+		}
 		return nil, err
 	}
-	log.Info("embedded ClickHouse ready", "native", s.TCPAddr, "http", s.HTTPAddr, "data_dir", dataDir, "pid", s.PID, "start_ms", time.Since(t0).Milliseconds())
-	return s, nil
+	return c, nil
 }
 
-func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
-	deadline := time.After(timeout)
+// supervise restarts the engine on the same ports and data when it dies
+// without being asked to. chDB's server mode can abort when a native client
+// disconnects in the middle of an INSERT (seen with 26.7 when a consumer is
+// SIGKILLed); a real clickhouse-server does not, and clients retry anyway.
+func (s *Server) supervise(c *child) {
+	defer close(s.exited)
+	var recent []time.Time
+	for {
+		select {
+		case <-c.exited:
+		case <-s.stopping:
+			<-c.exited
+			return
+		}
+		select {
+		case <-s.stopping:
+			return
+		default:
+		}
+		now := time.Now()
+		recent = append(recent, now)
+		for len(recent) > 0 && now.Sub(recent[0]) > time.Minute {
+			recent = recent[1:]
+		}
+		if len(recent) > 5 {
+			s.log.Error("embedded ClickHouse keeps dying; giving up", "restarts_last_minute", len(recent), "log", s.LogPath)
+			return
+		}
+		s.log.Warn("embedded ClickHouse exited unexpectedly; restarting on the same ports and data", "pid", c.pid, "err", c.waitErr, "last_log", tailFile(s.LogPath, 3))
+		next, err := s.spawn(context.Background())
+		if err != nil {
+			s.log.Error("restart of embedded ClickHouse failed", "err", err)
+			return
+		}
+		s.Restarts.Add(1)
+		s.setChild(next)
+		c = next
+		s.log.Info("embedded ClickHouse restarted", "pid", c.pid)
+	}
+}
+
+func (s *Server) setChild(c *child) {
+	s.mu.Lock()
+	s.cur = c
+	s.PID = c.pid
+	s.mu.Unlock()
+}
+
+func (s *Server) current() *child {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+func (s *Server) waitReady(ctx context.Context, c *child) error {
+	deadline := time.After(s.timeout)
 	client := &http.Client{Timeout: 2 * time.Second}
 	u := "http://" + s.HTTPAddr + "/?query=" + url.QueryEscape("SELECT 1")
 	for {
@@ -165,10 +263,10 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 			}
 		}
 		select {
-		case <-s.exited:
-			return fmt.Errorf("embedded ClickHouse exited during start (%v); last log lines: %s", s.waitErr, tailFile(s.LogPath, 8))
+		case <-c.exited:
+			return fmt.Errorf("embedded ClickHouse exited during start (%v); last log lines: %s", c.waitErr, tailFile(s.LogPath, 8))
 		case <-deadline:
-			return fmt.Errorf("embedded ClickHouse did not answer SELECT 1 on %s within %s; see %s", s.HTTPAddr, timeout, s.LogPath)
+			return fmt.Errorf("embedded ClickHouse did not answer SELECT 1 on %s within %s; see %s", s.HTTPAddr, s.timeout, s.LogPath)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
@@ -181,30 +279,36 @@ func (s *Server) DSN(db string) string {
 	return "clickhouse://" + s.TCPAddr + "/" + db
 }
 
-// Exited is closed when the child process has ended.
+// Exited is closed when the server has stopped for good (Stop, or it kept
+// dying and could not be restarted).
 func (s *Server) Exited() <-chan struct{} { return s.exited }
 
 // Stop sends SIGTERM, waits for the child to exit (SIGKILL after 20 s or
 // when ctx ends) and returns nil on a clean stop.
 func (s *Server) Stop(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stopping) })
+	c := s.current()
 	select {
-	case <-s.exited:
+	case <-c.exited:
+		<-s.exited
 		return nil
 	default:
 	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
 	t := time.NewTimer(20 * time.Second)
 	defer t.Stop()
 	select {
-	case <-s.exited:
-		s.log.Info("embedded ClickHouse stopped", "pid", s.PID)
+	case <-c.exited:
+		<-s.exited
+		s.log.Info("embedded ClickHouse stopped", "pid", c.pid)
 		return nil
 	case <-t.C:
 	case <-ctx.Done():
 	}
-	_ = s.cmd.Process.Kill()
+	_ = c.cmd.Process.Kill()
+	<-c.exited
 	<-s.exited
-	return fmt.Errorf("embedded ClickHouse (pid %d) ignored SIGTERM and was killed", s.PID)
+	return fmt.Errorf("embedded ClickHouse (pid %d) ignored SIGTERM and was killed", c.pid)
 }
 
 func checkWritable(dir string) error {

@@ -99,3 +99,28 @@ func TestStartErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestSupervisorRestartsADeadChild(t *testing.T) {
+	ctx := context.Background()
+	s, err := Start(ctx, Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(ctx)
+	httpQuery(t, s.HTTPAddr, "CREATE TABLE default.t (x UInt8) ENGINE = MergeTree ORDER BY x")
+	httpQuery(t, s.HTTPAddr, "INSERT INTO default.t VALUES (7)")
+	first := s.PID
+	if err := syscall.Kill(first, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for s.Restarts.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if s.Restarts.Load() != 1 || s.PID == first {
+		t.Fatalf("restarts = %d, pid %d (was %d)", s.Restarts.Load(), s.PID, first)
+	}
+	if got := httpQuery(t, s.HTTPAddr, "SELECT sum(x) FROM default.t"); got != "7" {
+		t.Fatalf("after restart got %q, want 7", got)
+	}
+}

@@ -49,7 +49,11 @@ func Main(m *testing.M, cleanups ...func()) {
 		_ = server.Stop(context.Background())
 	}
 	if dataDir != "" {
-		os.RemoveAll(dataDir)
+		if code == 0 {
+			os.RemoveAll(dataDir)
+		} else if server != nil {
+			fmt.Fprintf(os.Stderr, "testenv: tests failed; ClickHouse data and log kept in %s (see %s)\n", dataDir, server.LogPath)
+		}
 	}
 	os.Exit(code)
 }
