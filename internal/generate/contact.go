@@ -635,14 +635,20 @@ func (g *generator) sibling(cat *Category) *Category {
 	if cat.Slug == "remote-after-update" {
 		return cat
 	}
-	var sib []*Category
-	for i := range Categories {
-		if c := &Categories[i]; c.Topic == cat.Topic && c.Slug != "remote-after-update" && c.Slug != "other-projector-focus" {
-			sib = append(sib, c)
-		}
-	}
+	sib := siblings[cat.Topic]
 	return sib[g.r.IntN(len(sib))]
 }
+
+// siblings are each topic's ordinary categories.
+var siblings = func() map[string][]*Category {
+	m := map[string][]*Category{}
+	for i := range Categories {
+		if c := &Categories[i]; c.Slug != "remote-after-update" && c.Slug != "other-projector-focus" {
+			m[c.Topic] = append(m[c.Topic], c)
+		}
+	}
+	return m
+}()
 
 // pickHour draws an hour of the day from the contact profile.
 func pickHour(r *rand.Rand, weekend bool) int {

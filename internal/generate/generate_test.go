@@ -172,6 +172,9 @@ func TestDistributions(t *testing.T) {
 	if !s.ordered {
 		t.Error("occurred_at goes backwards within a key")
 	}
+	if s.duplicateIDs != 0 {
+		t.Errorf("%d duplicate event ids", s.duplicateIDs)
+	}
 	first := distCfg.Start.AddDate(0, 0, distCfg.EmergingFromDay).Format(time.DateOnly)
 	lastDay := distCfg.Start.AddDate(0, 0, distCfg.Days-1).Format(time.DateOnly)
 	before := distCfg.Start.AddDate(0, 0, distCfg.EmergingFromDay-1).Format(time.DateOnly)
@@ -302,6 +305,49 @@ func TestRate(t *testing.T) {
 	if got := time.Since(began); got < want*8/10 || got > want*3 {
 		t.Errorf("%d messages at 2000/s took %s, want about %s", sum.Total(), got, want)
 	}
+}
+
+// TestProductTopics: each product has its own fault profile.
+func TestProductTopics(t *testing.T) {
+	r := newTestRand(10)
+	share := func(model, topic string) float64 {
+		w := categoryWeights(*productByModel(model), false)
+		n := 0
+		for range 50_000 {
+			if w.pick(r).Topic == topic {
+				n++
+			}
+		}
+		return float64(n) / 50_000
+	}
+	cases := []struct {
+		name               string
+		model, than, topic string
+		atLeast            float64 // ratio of shares
+	}{
+		{"soundbars are about sound", "Soundbar S2", "E8N 65", "sound", 3},
+		{"boxes are about apps", "Box 4S", "E8N 65", "app-casting", 1.6},
+		{"85-inch sets need installation", "S Pro 85", "A7 Pro 55", "installation", 1.4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if a, b := share(c.model, c.topic), share(c.than, c.topic); a < c.atLeast*b {
+				t.Errorf("%s: %s %.3f vs %s %.3f", c.topic, c.model, a, c.than, b)
+			}
+		})
+	}
+	if share("Soundbar S2", "display") != 0 {
+		t.Error("soundbars have no display problems")
+	}
+}
+
+func productByModel(model string) *Product {
+	for i := range Products {
+		if Products[i].Model == model {
+			return &Products[i]
+		}
+	}
+	return nil
 }
 
 // TestNightComplaints: at night and on holidays, new contacts are about

@@ -9,23 +9,26 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/voc-analytics/voc/pipeline"
+	"go.uber.org/goleak"
 )
 
-func newCluster(t testing.TB) []string {
+func newCluster(t testing.TB) *kfake.Cluster {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(4, pipeline.InputTopics...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.Close)
-	return c.ListenAddrs()
+	return c
 }
 
 // TestKafkaSink produces a day to the in-process broker and reads it back:
 // every message on its topic, keyed by the event's stable key, on the
 // partition the Java client's murmur2 would pick, and valid.
 func TestKafkaSink(t *testing.T) {
-	addrs := newCluster(t)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	cluster := newCluster(t)
+	defer cluster.Close()
+	addrs := cluster.ListenAddrs()
 	cfg := smallConfig(1, 400, 1)
 	sum, err := Run(context.Background(), cfg, NewKafkaSink(addrs, 0), Options{})
 	if err != nil {
@@ -91,9 +94,12 @@ func BenchmarkGenerateKafka(b *testing.B) {
 	var total int64
 	for b.Loop() {
 		b.StopTimer()
-		addrs := newCluster(b)
+		cluster := newCluster(b)
 		b.StartTimer()
-		sum, err := Run(context.Background(), cfg, NewKafkaSink(addrs, 0), Options{})
+		sum, err := Run(context.Background(), cfg, NewKafkaSink(cluster.ListenAddrs(), 0), Options{})
+		b.StopTimer()
+		cluster.Close()
+		b.StartTimer()
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -68,14 +68,15 @@ func (s *JSONLSink) Close() error {
 // One goroutine produces batches in order while the generator fills the next
 // one; a failed batch fails the next Write or Close.
 type KafkaSink struct {
-	w       *kafka.Writer
-	batch   []kafka.Message
-	size    int
-	batches chan []kafka.Message
-	done    chan struct{}
-	errOnce atomic.Pointer[error]
-	ctx     context.Context
-	cancel  context.CancelFunc
+	w         *kafka.Writer
+	transport *kafka.Transport
+	batch     []kafka.Message
+	size      int
+	batches   chan []kafka.Message
+	done      chan struct{}
+	errOnce   atomic.Pointer[error]
+	ctx       context.Context
+	cancel    context.CancelFunc
 }
 
 // NewKafkaSink returns a sink that produces in batches of batchSize messages
@@ -85,9 +86,14 @@ func NewKafkaSink(brokers []string, batchSize int) *KafkaSink {
 		batchSize = 1000
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// An own transport, so that Close can drop its connections (the default
+	// transport is shared by the process and keeps them).
+	transport := &kafka.Transport{}
 	s := &KafkaSink{
+		transport: transport,
 		w: &kafka.Writer{
 			Addr:                   kafka.TCP(brokers...),
+			Transport:              transport,
 			Balancer:               &kafka.Murmur2Balancer{},
 			RequiredAcks:           kafka.RequireAll,
 			BatchSize:              batchSize,
@@ -154,5 +160,7 @@ func (s *KafkaSink) Close() error {
 	<-s.done
 	t.Stop()
 	s.cancel()
-	return errors.Join(s.failed(), s.w.Close())
+	err := errors.Join(s.failed(), s.w.Close())
+	s.transport.CloseIdleConnections()
+	return err
 }

@@ -63,6 +63,7 @@ type stats struct {
 	complaintsLow       float64            // share of wait-time/service-attitude contacts at night and on holidays
 	complaintsHigh      float64            // the same in staffed hours
 	ordered             bool               // occurred_at never decreases within a key
+	duplicateIDs        int                // event_ids seen more than once
 }
 
 type contactRow struct {
@@ -108,7 +109,13 @@ func analyze(t testing.TB, topics map[string][]byte, cfg Config) stats {
 	s := stats{byReason: map[pipeline.Reason]int{}, channels: map[string]int{}, meanWait: map[string]float64{},
 		slaMiss: map[string]float64{}, slaN: map[string]int{}, emergingByDay: map[string]int{}, ordered: true}
 	last := map[string]time.Time{}
+	ids := map[string]bool{}
 	checkOrder := func(ev pipeline.Event) {
+		if id := ev.Env().EventID; ids[id] {
+			s.duplicateIDs++
+		} else {
+			ids[id] = true
+		}
 		k, at := ev.Key(), ev.Env().OccurredAt
 		if p, ok := last[k]; ok && at.Before(p) {
 			s.ordered = false
