@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/voc-analytics/voc/pipeline"
 )
@@ -85,28 +86,42 @@ func (g *generator) post(at int64) {
 			continue
 		}
 		voters[v] = true
-		t.add(at+60+int64(g.r.ExpFloat64()*1.5*86400), &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionEndorsed}, VoterID: employeeID(v)})
+		t.add(officeHours(g.r, at+60+int64(g.r.ExpFloat64()*1.5*86400), 8, 23), &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionEndorsed}, VoterID: employeeID(v)})
 	}
 	for range pickIndex(g.r, []float64{0.3, 0.25, 0.2, 0.12, 0.08, 0.05}) {
 		t.k++
-		t.add(at+120+int64(g.r.ExpFloat64()*86400), &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionCommented},
+		t.add(officeHours(g.r, at+120+int64(g.r.ExpFloat64()*86400), 8, 23), &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionCommented},
 			CommentID: "k" + strconv.Itoa(t.k), AuthorID: employeeID(g.r.IntN(employees)), Text: corpora[lang].pick(g.r, "post_comment")})
 	}
 	if len(voters)-1 >= 8 {
-		review := at + g.between(2*86400, 5*86400)
+		review := officeHours(g.r, at+g.between(2*86400, 5*86400), 9, 18)
 		t.add(review, &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionStatusChanged}, FromStatus: "open", ToStatus: "under_review"})
-		decided := review + g.between(3*86400, 7*86400)
+		decided := officeHours(g.r, review+g.between(3*86400, 7*86400), 9, 18)
 		adopt := 0.5
 		if kind == "emerging" {
 			adopt = 0.9
 		}
 		if g.chance(adopt) {
 			t.add(decided, &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionStatusChanged}, FromStatus: "under_review", ToStatus: "adopted"})
-			t.add(decided+g.between(10*86400, 20*86400), &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionStatusChanged}, FromStatus: "adopted", ToStatus: "implemented"})
+			t.add(officeHours(g.r, decided+g.between(10*86400, 20*86400), 9, 18), &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionStatusChanged}, FromStatus: "adopted", ToStatus: "implemented"})
 		} else {
 			t.add(decided, &pipeline.SuggestionEvent{Envelope: pipeline.Envelope{Type: pipeline.SuggestionStatusChanged}, FromStatus: "under_review", ToStatus: "rejected"})
 		}
 	}
+}
+
+// officeHours moves t into the board's working day: status changes happen
+// 09:00-18:00, votes and comments 08:00-23:00 (night ones next morning).
+func officeHours(r interface{ Int64N(int64) int64 }, t int64, from, to int) int64 {
+	d := toTime(t)
+	if h := d.Hour(); h >= from && h < to {
+		return t
+	}
+	day := time.Date(d.Year(), d.Month(), d.Day(), from, 0, 0, 0, Shanghai)
+	if d.Hour() >= to {
+		day = day.AddDate(0, 0, 1)
+	}
+	return day.Unix() + r.Int64N(2*3600)
 }
 
 func employeeID(n int) string { return fmt.Sprintf("e-%04d", n) }

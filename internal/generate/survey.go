@@ -103,7 +103,14 @@ func (g *generator) survey(sent int64, contactID, ticketID, customerID, channel,
 			text = fill(g.r, corpora[lang].pick(g.r, band), s, lang)
 		}
 		if lang == "zh" {
-			text = colloquial(g.r, text)
+			m := moodNeutral
+			switch band {
+			case "survey:pos":
+				m = moodPolite
+			case "survey:neg":
+				m = moodAngry
+			}
+			text = colloquial(g.r, text, m)
 		}
 		ans.Comment = text
 	}

@@ -146,7 +146,11 @@ var typos = []struct{ from, to string }{
 	{"这个", "这"}, {"师傅", "师父"}, {"客服", "kf"}, {"电视", "电视机"},
 }
 
-var emojiZh = []string{"😡", "😤", "🙄", "😭", "😂", "😅", "🙏", "👍", "💢", "😓"}
+var emoji = map[mood][]string{
+	moodAngry:   {"😡", "😤", "🙄", "😭", "💢", "😓"},
+	moodNeutral: {"😅", "😂", "🤔", "😓"},
+	moodPolite:  {"🙏", "👍", "😊", "😂"},
+}
 
 func capitalize(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
@@ -254,18 +258,19 @@ func customerOpening(r *rand.Rand, lang string, cat *Category, s *slots, m mood,
 	} else if t != "" {
 		out += "，" + t
 	}
-	return colloquial(r, out)
+	return colloquial(r, out, m)
 }
 
-// colloquial adds the occasional typo, emoji or doubled punctuation.
-func colloquial(r *rand.Rand, s string) string {
+// colloquial adds the occasional typo, emoji that fits the mood, or doubled punctuation.
+func colloquial(r *rand.Rand, s string, m mood) string {
 	if r.IntN(100) < 18 {
 		t := typos[r.IntN(len(typos))]
 		s = strings.Replace(s, t.from, t.to, 1)
 	}
 	switch x := r.IntN(100); {
 	case x < 10:
-		s += emojiZh[r.IntN(len(emojiZh))]
+		e := emoji[m]
+		s += e[r.IntN(len(e))]
 	case x < 14:
 		s = strings.ReplaceAll(s, "？", "？？")
 	case x < 17:

@@ -3,6 +3,7 @@ package generate
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/voc-analytics/voc/pipeline"
@@ -75,7 +76,7 @@ func (g *generator) ticket(id string, at int64, out *contact, cu customer, cat *
 	var title, text string
 	if out.lang == "en" {
 		title = capitalize(cat.SymptomsEn[0])
-		text = "Customer reports: " + fill(g.r, cat.SymptomsEn[g.r.IntN(len(cat.SymptomsEn))], s, "en") + ". " + fill(g.r, corp.pick(g.r, "tried"), s, "en")
+		text = strings.TrimSpace("Customer reports: " + fill(g.r, cat.SymptomsEn[g.r.IntN(len(cat.SymptomsEn))], s, "en") + ". " + fill(g.r, corp.pick(g.r, "tried"), s, "en"))
 	} else {
 		title = cat.Zh
 		text = "客户反映" + s.model + fill(g.r, cat.SymptomsZh[g.r.IntN(len(cat.SymptomsZh))], s, "zh")
