@@ -245,6 +245,17 @@ func (e *ChatEvent) validate() error {
 	if e.VIPLevel < 0 || e.VIPLevel > 3 {
 		return reject(ReasonInvalidField, "vip_level", "%d is outside 0..3", e.VIPLevel)
 	}
+	if e.PurchaseDate != "" {
+		// ClickHouse's Date holds 1970-01-01..2149-06-06 and wraps silently
+		// outside it, so anything else is rejected rather than stored wrong.
+		d, err := time.Parse(time.DateOnly, e.PurchaseDate)
+		if err != nil {
+			return reject(ReasonInvalidField, "purchase_date", "%q is not a YYYY-MM-DD date", e.PurchaseDate)
+		}
+		if d.Year() < 1970 || d.After(time.Date(2149, 6, 6, 0, 0, 0, 0, time.UTC)) {
+			return reject(ReasonInvalidField, "purchase_date", "%s is outside 1970-01-01..2149-06-06", e.PurchaseDate)
+		}
+	}
 	switch e.Type {
 	case ContactStarted:
 		return firstErr(required("channel", e.Channel), required("customer_id", e.CustomerID))

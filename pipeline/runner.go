@@ -117,6 +117,16 @@ func (r *Runner) Run(ctx context.Context) error {
 	// way, only the shutdown timeout may.
 	flushCtx, cancelFlush := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelFlush()
+	// Once ctx ends every write gets ShutdownTimeout, including one the loop
+	// is blocked on while a full batch waits (ClickHouse down at SIGTERM).
+	var bound atomic.Pointer[time.Timer]
+	stopBound := context.AfterFunc(ctx, func() { bound.Store(time.AfterFunc(r.cfg.ShutdownTimeout, cancelFlush)) })
+	defer func() {
+		stopBound()
+		if t := bound.Load(); t != nil {
+			t.Stop()
+		}
+	}()
 
 	// One batch is written in the background while the next one fills, so
 	// fetching and writing overlap. At most two batches are in memory; a
@@ -149,8 +159,6 @@ func (r *Runner) Run(ctx context.Context) error {
 	shutdown := func() error {
 		r.ready.Store(false)
 		stopFetch()
-		timer := time.AfterFunc(r.cfg.ShutdownTimeout, cancelFlush)
-		defer timer.Stop()
 		if err := wait(); err != nil {
 			return fmt.Errorf("write in flight at shutdown failed; its messages and later ones stay uncommitted and will be redelivered: %w", err)
 		}
