@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -418,4 +419,30 @@ func writeJSONL(t testing.TB, sink *memSink) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestAnalyzeDir measures a `voc generate --to jsonl` output directory:
+// VOC_GENERATE_ANALYZE=/tmp/g VOC_GENERATE_DAYS=7 go test -run AnalyzeDir -v ./internal/generate
+func TestAnalyzeDir(t *testing.T) {
+	dir := os.Getenv("VOC_GENERATE_ANALYZE")
+	if dir == "" {
+		t.Skip("set VOC_GENERATE_ANALYZE to a voc generate --to jsonl directory")
+	}
+	cfg := DefaultConfig()
+	if d := os.Getenv("VOC_GENERATE_DAYS"); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Days = n
+	}
+	topics := map[string][]byte{}
+	for _, topic := range pipeline.InputTopics {
+		b, err := os.ReadFile(filepath.Join(dir, topic+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		topics[topic] = b
+	}
+	analyze(t, topics, cfg).log(t)
 }
