@@ -437,7 +437,8 @@ func (g *generator) contact(spec contactSpec) {
 		for range transferAfter[i] {
 			h := hop{curTeam, withinReasons[g.r.IntN(len(withinReasons))]}
 			if crossLeft > 0 && g.r.IntN(transferAfter[i]) == 0 {
-				h = hop{crossTeam(g.r, topic, curTeam), crossReasons[g.r.IntN(len(crossReasons))]}
+				to := crossTeam(g.r, topic, curTeam)
+				h = hop{to, crossReasons[to]}
 				crossLeft--
 			}
 			hops = append(hops, h)
@@ -493,7 +494,11 @@ func (g *generator) contact(spec contactSpec) {
 }
 
 var withinReasons = []string{"second-line specialist", "skill group re-route", "agent shift change", "senior agent requested"}
-var crossReasons = []string{"needs on-site repair", "billing question", "complaint handling", "logistics follow-up", "network specialist"}
+var crossReasons = map[string]string{
+	"field-repair": "needs on-site repair", "complaints": "complaint handling", "billing": "billing question",
+	"logistics": "logistics follow-up", "network-support": "network specialist", "after-sales": "after-sales follow-up",
+	"tv-support": "product specialist", "account-support": "account question",
+}
 
 // crossTeam is the other team a topic's contacts are transferred to.
 func crossTeam(r *rand.Rand, topic, from string) string {

@@ -204,19 +204,16 @@ func customerOpening(r *rand.Rand, lang string, cat *Category, s *slots, m mood,
 		if open != "" {
 			out = open + " " + head
 		}
-		since := "since"
-		if !deviceTopics[cat.Topic] {
-			since = "since_service"
-		}
-		if since := fill(r, c.pick(r, since), s, lang); since != "" {
-			out += " " + since
-		}
-		if !strings.HasSuffix(out, ".") {
-			out += "."
-		}
 		secs := []string{"tried", "ask", tail}
-		if !deviceTopics[cat.Topic] {
-			secs = []string{"ask_service", tail}
+		if deviceTopics[cat.Topic] {
+			if since := fill(r, c.pick(r, "since"), s, lang); since != "" {
+				out += " " + since
+			}
+		} else {
+			secs = []string{"since_service", "ask_service", tail}
+		}
+		if !strings.HasSuffix(out, ".") && !strings.HasSuffix(out, "?") {
+			out += "."
 		}
 		for _, sec := range secs {
 			if v := fill(r, c.pick(r, sec), s, lang); v != "" && v != "." {
