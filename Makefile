@@ -18,7 +18,7 @@ deps:
 	$(GO) run ./cmd/voc install
 
 demo: deps build
-	$(BIN) local
+	$(BIN) demo
 
 test: deps
 	$(GO) vet ./...

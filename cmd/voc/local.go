@@ -42,28 +42,41 @@ func init() {
 	})
 }
 
-func runLocal(ctx context.Context, env *Env, f localFlags) error {
+// localServices are the embedded ClickHouse and Kafka of `voc local` and `voc demo`.
+type localServices struct {
+	ch    *chlocal.Server
+	kafka *kafkalocal.Broker
+	state localenv.State
+	dir   string // Kafka data dir, "" when in memory
+}
+
+func (l *localServices) Close() {
+	l.kafka.Close()
+	l.ch.Stop(context.Background())
+}
+
+// startLocal starts ClickHouse (migrated) and Kafka (with voc's topics).
+func startLocal(ctx context.Context, env *Env, f localFlags) (*localServices, error) {
 	if f.dataDir == "" {
 		f.dataDir = defaultDataDir(env.Getenv)
 	}
 	dataDir, err := filepath.Abs(f.dataDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t0 := time.Now()
 	ch, err := chlocal.Start(ctx, chlocal.Config{
 		DataDir: filepath.Join(dataDir, "clickhouse"), TCPPort: f.chPort, HTTPPort: f.httpPort, Log: env.Log,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer ch.Stop(context.Background())
 	opts, err := localenv.ClickHouseOptions(ch.DSN("voc"), env.Getenv)
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = applyMigrations(ctx, env, opts)
 	}
-	if _, err := applyMigrations(ctx, env, opts); err != nil {
-		return err
+	if err != nil {
+		ch.Stop(context.Background())
+		return nil, err
 	}
 	topics := append(append([]string{}, pipeline.InputTopics...), pipeline.TopicDLQ)
 	kafkaDir := filepath.Join(dataDir, "kafka")
@@ -72,14 +85,23 @@ func runLocal(ctx context.Context, env *Env, f localFlags) error {
 	}
 	kb, err := kafkalocal.Start(kafkalocal.Config{Port: f.kafkaPort, Partitions: f.partitions, Topics: topics, DataDir: kafkaDir, Log: env.Log})
 	if err != nil {
-		return err
+		ch.Stop(context.Background())
+		return nil, err
 	}
-	defer kb.Close()
-
-	state := localenv.State{
+	return &localServices{ch: ch, kafka: kb, dir: kafkaDir, state: localenv.State{
 		PID: os.Getpid(), ClickHouse: ch.TCPAddr, ClickHouseHTTP: ch.HTTPAddr, ClickHouseDSN: ch.DSN("voc"),
 		Database: "voc", Kafka: kb.Addr, Topics: topics, DataDir: dataDir, StartedAt: time.Now().UTC().Format(time.RFC3339),
+	}}, nil
+}
+
+func runLocal(ctx context.Context, env *Env, f localFlags) error {
+	t0 := time.Now()
+	svc, err := startLocal(ctx, env, f)
+	if err != nil {
+		return err
 	}
+	defer svc.Close()
+	state := svc.state
 	statePath := localenv.StatePath(env.Getenv)
 	if err := localenv.WriteState(statePath, state); err != nil {
 		return err
@@ -94,11 +116,24 @@ func runLocal(ctx context.Context, env *Env, f localFlags) error {
 			return err
 		}
 	} else {
-		persist := "persisted under " + kafkaDir
-		if kafkaDir == "" {
-			persist = "in memory only: lost on stop"
-		}
-		fmt.Fprintf(env.Stdout, `voc local is running (stop with Ctrl-C or SIGTERM)
+		printLocal(env, svc, f.partitions)
+	}
+	select {
+	case <-ctx.Done():
+		env.Log.Info("voc local stopping")
+	case <-svc.ch.Exited():
+		return fmt.Errorf("embedded ClickHouse stopped and could not be restarted; see %s", svc.ch.LogPath)
+	}
+	return nil
+}
+
+func printLocal(env *Env, svc *localServices, partitions int) {
+	st := svc.state
+	persist := "persisted under " + svc.dir
+	if svc.dir == "" {
+		persist = "in memory only: lost on stop"
+	}
+	fmt.Fprintf(env.Stdout, `embedded services are running (stop with Ctrl-C or SIGTERM)
   ClickHouse native  %s   DSN %s
   ClickHouse HTTP    http://%s
   Kafka bootstrap    %s   (embedded kfake broker, %s)
@@ -106,13 +141,5 @@ func runLocal(ctx context.Context, env *Env, f localFlags) error {
   Data dir           %s
 Other voc commands find these automatically; or export
   VOC_CLICKHOUSE_DSN=%s VOC_KAFKA_BROKERS=%s
-`, ch.TCPAddr, ch.DSN("voc"), ch.HTTPAddr, kb.Addr, persist, strings.Join(topics, " "), f.partitions, dataDir, ch.DSN("voc"), kb.Addr)
-	}
-	select {
-	case <-ctx.Done():
-		env.Log.Info("voc local stopping")
-	case <-ch.Exited():
-		return fmt.Errorf("embedded ClickHouse exited unexpectedly; see %s", ch.LogPath)
-	}
-	return nil
+`, st.ClickHouse, st.ClickHouseDSN, st.ClickHouseHTTP, st.Kafka, persist, strings.Join(st.Topics, " "), partitions, st.DataDir, st.ClickHouseDSN, st.Kafka)
 }

@@ -20,8 +20,8 @@ import (
 	"github.com/voc-analytics/voc/internal/localenv"
 )
 
-// startLocal runs `voc local --json` and returns its published state.
-func startLocal(t *testing.T, dataDir string) (*exec.Cmd, localenv.State) {
+// startLocalBin runs `voc local --json` and returns its published state.
+func startLocalBin(t *testing.T, dataDir string) (*exec.Cmd, localenv.State) {
 	t.Helper()
 	cmd := exec.Command(vocBin, "local", "--json", "--data-dir", dataDir, "--clickhouse-port", "0", "--http-port", "0", "--kafka-port", "0")
 	cmd.Env = append(cmd.Environ(), "VOC_LOCAL_STATE="+filepath.Join(dataDir, "state.json"))
@@ -50,7 +50,7 @@ func startLocal(t *testing.T, dataDir string) (*exec.Cmd, localenv.State) {
 func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()
-	cmd, st := startLocal(t, dataDir)
+	cmd, st := startLocalBin(t, dataDir)
 
 	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{st.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}})
 	if err != nil {
@@ -87,7 +87,7 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	}
 
 	// Restart on the same data dir: the row and the Kafka message are still there.
-	_, st2 := startLocal(t, dataDir)
+	_, st2 := startLocalBin(t, dataDir)
 	conn2, err := clickhouse.Open(&clickhouse.Options{Addr: []string{st2.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}})
 	if err != nil {
 		t.Fatal(err)
