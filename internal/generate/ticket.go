@@ -76,11 +76,14 @@ func (g *generator) ticket(id string, at int64, out *contact, cu customer, cat *
 	var title, text string
 	if out.lang == "en" {
 		title = capitalize(cat.SymptomsEn[0])
-		text = strings.TrimSpace("Customer reports: " + fill(g.r, cat.SymptomsEn[g.r.IntN(len(cat.SymptomsEn))], s, "en") + ". " + fill(g.r, corp.pick(g.r, "tried"), s, "en"))
+		text = "Customer reports: " + fill(g.r, cat.SymptomsEn[g.r.IntN(len(cat.SymptomsEn))], s, "en") + "."
+		if deviceTopics[topic] {
+			text = strings.TrimSpace(text + " " + corp.pick(g.r, "tried"))
+		}
 	} else {
 		title = cat.Zh
 		text = "客户反映" + s.model + fill(g.r, cat.SymptomsZh[g.r.IntN(len(cat.SymptomsZh))], s, "zh")
-		if v := corp.pick(g.r, "tried"); v != "" {
+		if v := corp.pick(g.r, "tried"); v != "" && deviceTopics[topic] {
 			text += "，" + v
 		}
 		if g.chance(0.05) {
