@@ -1,0 +1,98 @@
+package sentiment
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAnalyzeLabels(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, label string }{
+		{"师傅很专业，态度很好👍", "pos"},
+		{"好的，已经可以了，谢谢", "pos"},
+		{"等了半天都没人理😡", "neg"},
+		{"你们这是踢皮球，转来转去没人解决", "neg"},
+		{"又坏了，第三次了，我要投诉", "neg"},
+		{"不是很满意", "neg"},
+		{"虽然师傅态度不错，但是问题还是没解决", "neg"},
+		{"东西不错，就是客服太慢", "neg"},
+		{"电视开机后屏幕闪烁，型号E8N 65，请问怎么处理", "neu"},
+		{"请问安装需要预约吗", "neu"},
+		{"The technician was very helpful, thanks!", "pos"},
+		{"Terrible service, nobody answers and I waited for hours", "neg"},
+		{"It is not good at all", "neg"},
+		{"How do I reset the remote?", "neu"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			r := a.Analyze(tc.text)
+			if r.Label != tc.label {
+				t.Fatalf("label %s (score %.2f), want %s", r.Label, r.Score, tc.label)
+			}
+			if r.Score < -1 || r.Score > 1 {
+				t.Fatalf("score %v outside [-1, 1]", r.Score)
+			}
+		})
+	}
+}
+
+func TestAnalyzeTopicsKeywordsRedaction(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Analyze("升级以后遥控器没反应，等了半天没人理，电话13812345678")
+	for _, want := range []string{"remote", "update-firmware", "wait-time"} {
+		if !slices.Contains(r.Topics, want) {
+			t.Errorf("topics %v lack %s", r.Topics, want)
+		}
+	}
+	if !slices.Contains(r.PII, PIIPhone) || r.Redacted == r.Text {
+		t.Errorf("phone not redacted: %q %v", r.Redacted, r.PII)
+	}
+	for _, k := range r.Keywords {
+		if k == "13812345678" {
+			t.Errorf("keyword leaks the phone number: %v", r.Keywords)
+		}
+	}
+	if !slices.Contains(r.Keywords, "遥控器") {
+		t.Errorf("keywords %v lack 遥控器", r.Keywords)
+	}
+	if r.Lang != LangZH {
+		t.Errorf("lang %s", r.Lang)
+	}
+}
+
+func TestAggregate(t *testing.T) {
+	c := Aggregate([]float32{-0.4, -0.8, 0.6})
+	if c.First != -0.4 || c.Last != 0.6 || c.Min != -0.8 || c.Shift < 0.99 || c.Shift > 1.01 {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	a, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{
+		"电视升级以后遥控器按了没反应，换了电池也不行，怎么办",
+		"等了半天都没人理，你们客服到底有没有人😡",
+		"师傅上门很快，态度也好，已经修好了，谢谢👍",
+		"投屏一直失败，手机和电视都连的同一个WiFi",
+		"My TV keeps rebooting after the update, please help",
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			a.Analyze(texts[i%len(texts)])
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}

@@ -1,0 +1,179 @@
+package sentiment
+
+import (
+	"math"
+	"strings"
+	"unicode"
+)
+
+var (
+	negEmoji = []string{"😡", "😠", "🤬", "💢", "👎", "😤", "😭", "😢", "😞", "😒", "🙄", "😑", "😩", "😫"}
+	posEmoji = []string{"👍", "😊", "😀", "😄", "❤", "👏", "🎉", "😁", "🥰", "💯", "🌹", "😃"}
+	// Rhetorical or pressing questions that signal annoyance.
+	pressing = []string{"难道", "怎么还", "到底什么时候", "还要等多久", "有没有人", "怎么回事", "什么情况", "为什么还", "how long", "is anyone", "seriously"}
+)
+
+// Score returns the sentiment of a normalised text in [-1, 1].
+func (l *Lexicon) Score(norm string) float64 {
+	if norm == "" {
+		return 0
+	}
+	// Contrast: the clause after the last contrast word dominates.
+	before, after, found := l.splitContrast(norm)
+	var sum float64
+	if found && strings.TrimSpace(before) != "" && strings.TrimSpace(after) != "" {
+		sum = 0.5*l.clause(before) + 1.5*l.clause(after)
+	} else {
+		sum = l.clause(norm)
+	}
+	for _, e := range negEmoji {
+		sum -= 0.6 * float64(strings.Count(norm, e))
+	}
+	for _, e := range posEmoji {
+		sum += 0.6 * float64(strings.Count(norm, e))
+	}
+	for _, p := range pressing {
+		if strings.Contains(norm, p) {
+			sum -= 0.5
+		}
+	}
+	if strings.ContainsAny(norm, "!") && sum != 0 {
+		sum *= 1.2
+	}
+	return math.Tanh(sum)
+}
+
+// Label maps a score to neg, neu or pos.
+func Label(score float64) string {
+	switch {
+	case score >= 0.25:
+		return "pos"
+	case score <= -0.25:
+		return "neg"
+	}
+	return "neu"
+}
+
+func (l *Lexicon) splitContrast(s string) (before, after string, found bool) {
+	best := -1
+	bestLen := 0
+	for _, c := range l.Contrast {
+		i := strings.LastIndex(s, c)
+		if i <= 0 {
+			continue
+		}
+		if isASCIIWord(c) && !wordBoundary(s, i, len(c)) {
+			continue
+		}
+		if i > best {
+			best, bestLen = i, len(c)
+		}
+	}
+	if best < 0 {
+		return s, "", false
+	}
+	return s[:best], s[best+bestLen:], true
+}
+
+func isASCIIWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 128 {
+			return false
+		}
+	}
+	return true
+}
+
+func wordBoundary(s string, i, n int) bool {
+	isLetter := func(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+	return (i == 0 || !isLetter(s[i-1])) && (i+n >= len(s) || !isLetter(s[i+n]))
+}
+
+// clause sums the weights of lexicon matches, with negation and degree.
+func (l *Lexicon) clause(s string) float64 {
+	return l.zh(s) + l.en(s)
+}
+
+// zh scans Chinese text with longest-match lookup.
+func (l *Lexicon) zh(s string) float64 {
+	rs := []rune(s)
+	var sum float64
+	for i := 0; i < len(rs); {
+		if !unicode.Is(unicode.Han, rs[i]) && !unicode.IsDigit(rs[i]) {
+			i++
+			continue
+		}
+		matched := 0
+		var w float64
+		for n := min(l.maxZHRune, len(rs)-i); n >= 1; n-- {
+			if v, ok := l.ZH[string(rs[i:i+n])]; ok {
+				matched, w = n, v
+				break
+			}
+		}
+		if matched == 0 {
+			i++
+			continue
+		}
+		w *= l.modifiers(rs, i)
+		sum += w
+		i += matched
+	}
+	return sum
+}
+
+// modifiers looks at up to 4 runes before position i for a negator and a
+// degree word (in either order: 不太好, 太不好).
+func (l *Lexicon) modifiers(rs []rune, i int) float64 {
+	m := 1.0
+	lo := max(0, i-4)
+	prefix := rs[lo:i]
+	// Stop at clause punctuation.
+	for k := len(prefix) - 1; k >= 0; k-- {
+		if unicode.IsPunct(prefix[k]) || unicode.IsSpace(prefix[k]) {
+			prefix = prefix[k+1:]
+			break
+		}
+	}
+	negated, degree := false, 1.0
+	for start := 0; start < len(prefix); start++ {
+		for end := len(prefix); end > start; end-- {
+			w := string(prefix[start:end])
+			if l.Negation[w] {
+				negated = true
+			} else if d, ok := l.Degree[w]; ok && end == len(prefix) || ok && end == len(prefix)-1 {
+				degree = max(degree, d)
+			}
+		}
+	}
+	if negated {
+		m *= -0.7
+	}
+	return m * degree
+}
+
+// en scores English words.
+func (l *Lexicon) en(s string) float64 {
+	words := strings.FieldsFunc(s, func(r rune) bool { return !(r < 128 && (unicode.IsLetter(r) || r == '\'')) })
+	var sum float64
+	for i, w := range words {
+		v, ok := l.EN[w]
+		if !ok {
+			continue
+		}
+		for k := max(0, i-3); k < i; k++ {
+			p := words[k]
+			if l.Negation[p] || strings.HasSuffix(p, "n't") {
+				v *= -0.7
+				break
+			}
+		}
+		if i > 0 {
+			if d, ok := l.Degree[words[i-1]]; ok {
+				v *= d
+			}
+		}
+		sum += v
+	}
+	return sum
+}
