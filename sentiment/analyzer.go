@@ -1,6 +1,12 @@
 package sentiment
 
-import "sync"
+import (
+	"regexp"
+	"sync"
+)
+
+// placeholders are the redaction markers after normalisation ([phone] ...).
+var placeholders = regexp.MustCompile(`\[(?:phone|id|card|email|address)\]`)
 
 // Result is the analysis of one text.
 type Result struct {
@@ -54,7 +60,7 @@ func (a *Analyzer) Analyze(text string) Result {
 	return Result{
 		Text: text, Redacted: redacted, Lang: DetectLang(norm), PII: pii,
 		Score: float32(score), Label: Label(score),
-		Keywords: a.keywords.Extract(norm, 5),
+		Keywords: a.keywords.Extract(placeholders.ReplaceAllString(norm, " "), 5),
 		Topics:   a.taxonomy.Match(norm),
 	}
 }

@@ -21,6 +21,7 @@ func TestAnalyzeLabels(t *testing.T) {
 		{"东西不错，就是客服太慢", "neg"},
 		{"电视开机后屏幕闪烁，型号E8N 65，请问怎么处理", "neu"},
 		{"请问安装需要预约吗", "neu"},
+		{"电视升级后遥控器没反应", "neu"},
 		{"The technician was very helpful, thanks!", "pos"},
 		{"Terrible service, nobody answers and I waited for hours", "neg"},
 		{"It is not good at all", "neg"},
@@ -95,4 +96,12 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+func TestNewLoadsOnce(t *testing.T) {
+	a1, err1 := New()
+	a2, err2 := New()
+	if err1 != nil || err2 != nil || a1 != a2 {
+		t.Fatalf("New should return one shared analyzer: %p %p %v %v", a1, a2, err1, err2)
+	}
 }

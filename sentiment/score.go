@@ -46,9 +46,9 @@ func (l *Lexicon) Score(norm string) float64 {
 // Label maps a score to neg, neu or pos.
 func Label(score float64) string {
 	switch {
-	case score >= 0.25:
+	case score >= 0.3:
 		return "pos"
-	case score <= -0.25:
+	case score <= -0.3:
 		return "neg"
 	}
 	return "neu"

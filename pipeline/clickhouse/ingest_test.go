@@ -13,6 +13,7 @@ import (
 	"github.com/voc-analytics/voc/pipeline"
 	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
+	"github.com/voc-analytics/voc/sentiment"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -40,13 +41,18 @@ type running struct {
 
 func start(t *testing.T, db *testenv.DB, brokers []string, group string, cfg pipeline.RunnerConfig) *running {
 	t.Helper()
+	return startWith(t, db, brokers, group, cfg, nil)
+}
+
+func startWith(t *testing.T, db *testenv.DB, brokers []string, group string, cfg pipeline.RunnerConfig, enricher pipeline.Enricher) *running {
+	t.Helper()
 	src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: brokers, GroupID: group, MaxWait: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dlq := kafkasrc.NewDeadLetters(brokers, pipeline.TopicDLQ)
 	m := pipeline.NewMetrics(nil)
-	r, err := pipeline.NewRunner(cfg, src, chsink.NewSink(db.Conn), dlq, nil, m, slog.New(slog.DiscardHandler))
+	r, err := pipeline.NewRunner(cfg, src, chsink.NewSink(db.Conn), dlq, enricher, m, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,6 +307,45 @@ func TestMalformedInputsAreRejectedNotDropped(t *testing.T) {
 	for r, n := range want {
 		if reasons[r] != n {
 			t.Errorf("voc.dlq has %d messages with reason %s, want %d", reasons[r], r, n)
+		}
+	}
+}
+
+type analyzerEnricher struct{ a *sentiment.Analyzer }
+
+func (e analyzerEnricher) Enrich(text string) pipeline.Enrichment {
+	r := e.a.Analyze(text)
+	return pipeline.Enrichment{Redacted: r.Redacted, PII: r.PII, Lang: r.Lang, Score: r.Score, Label: r.Label, Keywords: r.Keywords, Topics: r.Topics}
+}
+
+// TestStoredTextsAreRedactedAndEnriched: with the text analytics enricher,
+// no phone number reaches ClickHouse and every text has a sentiment label.
+func TestStoredTextsAreRedactedAndEnriched(t *testing.T) {
+	db := testenv.NewDB(t)
+	broker := testenv.Kafka(t, 4)
+	a, err := sentiment.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testevents.Build(20)
+	msgs := testevents.Messages(s.Events)
+	produce(t, []string{broker.Addr}, msgs)
+	r := startWith(t, db, []string{broker.Addr}, "voc", testConfig(), analyzerEnricher{a})
+	waitConsumed(t, r.metrics, len(msgs), time.Minute)
+	r.stop(t)
+	checks := []struct {
+		q    string
+		want uint64
+	}{
+		{"SELECT countIf(text LIKE '%13812345678%') FROM messages", 0},
+		{"SELECT countIf(text LIKE '%[PHONE]%' AND has(pii_kinds, 'PHONE')) FROM messages FINAL WHERE sender = 'customer'", 20},
+		{"SELECT countIf(sentiment_label = '') FROM messages", 0},
+		{"SELECT countIf(has(topics, 'remote')) FROM messages FINAL WHERE sender = 'customer'", 20},
+		{"SELECT countIf(first_customer_sentiment IS NULL) FROM contacts", 0},
+	}
+	for _, c := range checks {
+		if got := count(t, db, c.q); got != c.want {
+			t.Errorf("%s = %d, want %d", c.q, got, c.want)
 		}
 	}
 }

@@ -1,0 +1,80 @@
+package sentiment
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Labels in confusion-matrix order.
+var Labels = []string{"neg", "neu", "pos"}
+
+// Labeled is one gold-labelled text.
+type Labeled struct{ Label, Text string }
+
+// ParseLabeled reads label<TAB>text lines (labels pos, neu, neg).
+func ParseLabeled(doc string) ([]Labeled, error) {
+	var out []Labeled
+	for i, line := range strings.Split(doc, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		l, t, ok := strings.Cut(line, "\t")
+		if !ok || labelIndex(l) < 0 {
+			return nil, fmt.Errorf("line %d: want pos|neu|neg<TAB>text, got %q", i+1, line)
+		}
+		out = append(out, Labeled{l, t})
+	}
+	return out, nil
+}
+
+func labelIndex(l string) int {
+	for i, x := range Labels {
+		if x == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// Evaluation is accuracy, per-label F1, macro-F1 and the confusion matrix
+// (rows gold, columns predicted, both in Labels order).
+type Evaluation struct {
+	N         int                `json:"n"`
+	Accuracy  float64            `json:"accuracy"`
+	MacroF1   float64            `json:"macro_f1"`
+	F1        map[string]float64 `json:"f1"`
+	Confusion [3][3]int          `json:"confusion"`
+}
+
+// Evaluate labels every item with a and compares with the gold labels.
+func Evaluate(a *Analyzer, items []Labeled) Evaluation {
+	ev := Evaluation{N: len(items), F1: map[string]float64{}}
+	correct := 0
+	for _, it := range items {
+		g, p := labelIndex(it.Label), labelIndex(a.Analyze(it.Text).Label)
+		ev.Confusion[g][p]++
+		if g == p {
+			correct++
+		}
+	}
+	if ev.N > 0 {
+		ev.Accuracy = float64(correct) / float64(ev.N)
+	}
+	for i, l := range Labels {
+		tp := ev.Confusion[i][i]
+		var fp, fn int
+		for j := range 3 {
+			if j != i {
+				fp += ev.Confusion[j][i]
+				fn += ev.Confusion[i][j]
+			}
+		}
+		if tp > 0 {
+			prec, rec := float64(tp)/float64(tp+fp), float64(tp)/float64(tp+fn)
+			ev.F1[l] = 2 * prec * rec / (prec + rec)
+		}
+		ev.MacroF1 += ev.F1[l] / 3
+	}
+	return ev
+}
