@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	cfg := bench.IngestConfig{Events: 1_000_000, Partitions: 4, BatchSize: 10000}
+	cfg := bench.IngestConfig{Events: 1_000_000, Partitions: 4, BatchSize: 10000, Enrich: "none"}
 	var jsonOut bool
 	register(&command{
 		Name:    "bench ingest",
@@ -22,6 +22,7 @@ func init() {
 			fs.IntVar(&cfg.Partitions, "partitions", cfg.Partitions, "partitions per topic")
 			fs.IntVar(&cfg.BatchSize, "batch-size", cfg.BatchSize, "voc run --batch-size")
 			fs.BoolVar(&jsonOut, "json", false, "print JSON")
+			fs.StringVar(&cfg.Enrich, "enrich", cfg.Enrich, "voc run --enrich: none measures structured ingest (the target), full adds text analytics")
 			fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a 15 s CPU profile of voc run to this file")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
