@@ -109,3 +109,29 @@ func Messages(evs []pipeline.Event) []kafkago.Message {
 	}
 	return out
 }
+
+// Check is a query over the analyst views with the value it must return
+// when every event of a Set is in ClickHouse exactly once.
+type Check struct {
+	Query string
+	Want  uint64
+}
+
+// ExactChecks lists what analysts must see for s, however often its events
+// were delivered.
+func (s Set) ExactChecks() []Check {
+	return []Check{
+		{"SELECT count() FROM contacts", uint64(s.Contacts)},
+		{"SELECT sum(transfers) FROM contacts", uint64(s.Transfers)},
+		{"SELECT sum(customer_messages + agent_messages) FROM contacts", uint64(s.Messages)},
+		{"SELECT count() FROM messages FINAL", uint64(s.Messages)},
+		{"SELECT count() FROM tickets", uint64(s.Tickets)},
+		{"SELECT sum(reopens) FROM tickets", uint64(s.Tickets)},
+		{"SELECT count() FROM survey_answers", uint64(s.Surveys)},
+		{"SELECT sum(csat) FROM survey_answers", uint64(s.CSATSum)},
+		{"SELECT count() FROM suggestion_posts", uint64(s.Posts)},
+		{"SELECT sum(endorsements) FROM suggestion_posts", uint64(s.Votes)},
+		{"SELECT (SELECT count() FROM contact_events FINAL) + (SELECT count() FROM messages FINAL) + (SELECT count() FROM ticket_events FINAL) + (SELECT count() FROM survey_events FINAL) + (SELECT count() FROM suggestion_events FINAL)", uint64(len(s.Events))},
+		{"SELECT count() FROM rejects", 0},
+	}
+}

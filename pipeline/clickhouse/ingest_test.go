@@ -119,26 +119,9 @@ func waitFor(t *testing.T, db *testenv.DB, q string, want uint64, within time.Du
 // checkExact asserts that analysts see every event of s exactly once.
 func checkExact(t *testing.T, db *testenv.DB, s testevents.Set) {
 	t.Helper()
-	checks := []struct {
-		q    string
-		want int
-	}{
-		{"SELECT count() FROM contacts", s.Contacts},
-		{"SELECT sum(transfers) FROM contacts", s.Transfers},
-		{"SELECT sum(customer_messages + agent_messages) FROM contacts", s.Messages},
-		{"SELECT count() FROM messages FINAL", s.Messages},
-		{"SELECT count() FROM tickets", s.Tickets},
-		{"SELECT sum(reopens) FROM tickets", s.Tickets},
-		{"SELECT count() FROM survey_answers", s.Surveys},
-		{"SELECT sum(csat) FROM survey_answers", s.CSATSum},
-		{"SELECT count() FROM suggestion_posts", s.Posts},
-		{"SELECT sum(endorsements) FROM suggestion_posts", s.Votes},
-		{"SELECT (SELECT count() FROM contact_events FINAL) + (SELECT count() FROM messages FINAL) + (SELECT count() FROM ticket_events FINAL) + (SELECT count() FROM survey_events FINAL) + (SELECT count() FROM suggestion_events FINAL)", len(s.Events)},
-		{"SELECT count() FROM rejects", 0},
-	}
-	for _, c := range checks {
-		if got := count(t, db, c.q); got != uint64(c.want) {
-			t.Errorf("%s = %d, want %d", c.q, got, c.want)
+	for _, c := range s.ExactChecks() {
+		if got := count(t, db, c.Query); got != c.Want {
+			t.Errorf("%s = %d, want %d", c.Query, got, c.Want)
 		}
 	}
 }
