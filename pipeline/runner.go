@@ -20,6 +20,9 @@ type RunnerConfig struct {
 	Limits          Limits
 	EnrichWorkers   int           // parallel enrichment; default GOMAXPROCS
 	MaxBackoff      time.Duration // cap of the retry backoff; default 10s
+	// AttemptTimeout bounds one write, dead-letter or commit attempt, so a
+	// hung connection becomes a retry instead of a stall; default 2 min.
+	AttemptTimeout time.Duration
 }
 
 // DefaultRunnerConfig: 10000 records or 1 s, 30 s shutdown.
@@ -62,6 +65,9 @@ func NewRunner(cfg RunnerConfig, src Source, sink Sink, dlq DeadLetters, enriche
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 10 * time.Second
+	}
+	if cfg.AttemptTimeout <= 0 {
+		cfg.AttemptTimeout = 2 * time.Minute
 	}
 	if m == nil {
 		m = NewMetrics(nil)
@@ -297,7 +303,9 @@ func (r *Runner) enrich(batch []Record) {
 func (r *Runner) retry(ctx context.Context, stage string, op func(context.Context) error) error {
 	backoff := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := op(ctx)
+		actx, cancel := context.WithTimeout(ctx, r.cfg.AttemptTimeout)
+		err := op(actx)
+		cancel()
 		if err == nil {
 			if attempt > 1 {
 				r.log.Info("recovered", "stage", stage, "attempts", attempt)

