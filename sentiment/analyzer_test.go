@@ -74,6 +74,30 @@ func TestAggregate(t *testing.T) {
 	}
 }
 
+func BenchmarkAnalyze(b *testing.B) {
+	a, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{
+		"电视升级以后遥控器按了没反应，换了电池也不行，怎么办",
+		"等了半天都没人理，你们客服到底有没有人😡",
+		"师傅上门很快，态度也好，已经修好了，谢谢👍",
+		"投屏一直失败，手机和电视都连的同一个WiFi",
+		"My TV keeps rebooting after the update, please help",
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			a.Analyze(texts[i%len(texts)])
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
 func TestNewLoadsOnce(t *testing.T) {
 	a1, err1 := New()
 	a2, err2 := New()
