@@ -11,7 +11,8 @@ var Labels = []string{"neg", "neu", "pos"}
 // Labeled is one gold-labelled text.
 type Labeled struct{ Label, Text string }
 
-// ParseLabeled reads label<TAB>text lines (labels pos, neu, neg).
+// ParseLabeled reads label<TAB>text lines. Labels are pos, neu and neg
+// (positive, neutral, negative are read as those); blank lines are skipped.
 func ParseLabeled(doc string) ([]Labeled, error) {
 	var out []Labeled
 	for i, line := range strings.Split(doc, "\n") {
@@ -20,12 +21,25 @@ func ParseLabeled(doc string) ([]Labeled, error) {
 			continue
 		}
 		l, t, ok := strings.Cut(line, "\t")
+		l = canonicalLabel(l)
 		if !ok || labelIndex(l) < 0 {
 			return nil, fmt.Errorf("line %d: want pos|neu|neg<TAB>text, got %q", i+1, line)
 		}
 		out = append(out, Labeled{l, t})
 	}
 	return out, nil
+}
+
+func canonicalLabel(l string) string {
+	switch l = strings.ToLower(strings.TrimSpace(l)); l {
+	case "positive":
+		return "pos"
+	case "neutral":
+		return "neu"
+	case "negative":
+		return "neg"
+	}
+	return l
 }
 
 func labelIndex(l string) int {
@@ -47,12 +61,13 @@ type Evaluation struct {
 	Confusion [3][3]int          `json:"confusion"`
 }
 
-// Evaluate labels every item with a and compares with the gold labels.
-func Evaluate(a *Analyzer, items []Labeled) Evaluation {
+// Evaluate labels every item with a's scorer s and compares with the gold labels.
+func Evaluate(a *Analyzer, s Scorer, items []Labeled) Evaluation {
 	ev := Evaluation{N: len(items), F1: map[string]float64{}}
 	correct := 0
 	for _, it := range items {
-		g, p := labelIndex(it.Label), labelIndex(a.Analyze(it.Text).Label)
+		_, predicted := a.Sentiment(it.Text, s)
+		g, p := labelIndex(it.Label), labelIndex(predicted)
 		ev.Confusion[g][p]++
 		if g == p {
 			correct++
@@ -61,6 +76,9 @@ func Evaluate(a *Analyzer, items []Labeled) Evaluation {
 	if ev.N > 0 {
 		ev.Accuracy = float64(correct) / float64(ev.N)
 	}
+	// Macro-F1 averages over the labels that occur in the gold labels, so a
+	// set without neutral texts is not penalised for a class it lacks.
+	present := 0
 	for i, l := range Labels {
 		tp := ev.Confusion[i][i]
 		var fp, fn int
@@ -74,7 +92,13 @@ func Evaluate(a *Analyzer, items []Labeled) Evaluation {
 			prec, rec := float64(tp)/float64(tp+fp), float64(tp)/float64(tp+fn)
 			ev.F1[l] = 2 * prec * rec / (prec + rec)
 		}
-		ev.MacroF1 += ev.F1[l] / 3
+		if tp+fn > 0 {
+			present++
+			ev.MacroF1 += ev.F1[l]
+		}
+	}
+	if present > 0 {
+		ev.MacroF1 /= float64(present)
 	}
 	return ev
 }

@@ -38,7 +38,14 @@ func Redact(s string) (string, []string) {
 		}
 		kinds = append(kinds, k)
 	}
-	s = emailRe.ReplaceAllStringFunc(s, func(string) string { add(PIIEmail); return "[" + PIIEmail + "]" })
+	// The regexps are the slow part of Analyze: skip those that cannot match.
+	if strings.IndexByte(s, '@') >= 0 {
+		s = emailRe.ReplaceAllStringFunc(s, func(string) string { add(PIIEmail); return "[" + PIIEmail + "]" })
+	}
+	if !strings.Contains(s, "号") {
+		s = redactNumbers(s, add)
+		return s, kinds
+	}
 	s = addressRe.ReplaceAllStringFunc(s, func(m string) string {
 		add(PIIAddress)
 		// The regexp cannot tell where the address starts after a lead-in
@@ -51,9 +58,18 @@ func Redact(s string) (string, []string) {
 		}
 		return lead + "[" + PIIAddress + "]"
 	})
+	s = redactNumbers(s, add)
+	return s, kinds
+}
+
+// redactNumbers replaces phone, ID and card numbers.
+func redactNumbers(s string, add func(kind string)) string {
+	if !hasDigitRun(s, 7) {
+		return s
+	}
 	locs := numberRe.FindAllStringIndex(s, -1)
 	if len(locs) == 0 {
-		return s, kinds
+		return s
 	}
 	var b strings.Builder
 	last := 0
@@ -73,7 +89,28 @@ func Redact(s string) (string, []string) {
 		add(kind)
 	}
 	b.WriteString(s[last:])
-	return b.String(), kinds
+	return b.String()
+}
+
+// hasDigitRun reports whether s has n digits with at most one space or dash
+// between neighbours, the least that numberRe needs.
+func hasDigitRun(s string, n int) bool {
+	run, gap := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			run++
+			gap = false
+			if run >= n {
+				return true
+			}
+		case (c == ' ' || c == '-') && run > 0 && !gap:
+			gap = true
+		default:
+			run, gap = 0, false
+		}
+	}
+	return false
 }
 
 func isASCIIAlnum(c byte) bool {

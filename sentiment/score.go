@@ -4,11 +4,17 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var (
-	negEmoji = []string{"😡", "😠", "🤬", "💢", "👎", "😤", "😭", "😢", "😞", "😒", "🙄", "😑", "😩", "😫"}
-	posEmoji = []string{"👍", "😊", "😀", "😄", "❤", "👏", "🎉", "😁", "🥰", "💯", "🌹", "😃"}
+	// emojiWeight: negative and positive emoji.
+	emojiWeight = map[rune]float64{
+		'😡': -0.6, '😠': -0.6, '🤬': -0.6, '💢': -0.6, '👎': -0.6, '😤': -0.6, '😭': -0.6,
+		'😢': -0.6, '😞': -0.6, '😒': -0.6, '🙄': -0.6, '😑': -0.6, '😩': -0.6, '😫': -0.6,
+		'👍': 0.6, '😊': 0.6, '😀': 0.6, '😄': 0.6, '❤': 0.6, '👏': 0.6, '🎉': 0.6,
+		'😁': 0.6, '🥰': 0.6, '💯': 0.6, '🌹': 0.6, '😃': 0.6,
+	}
 	// Rhetorical or pressing questions that signal annoyance.
 	pressing = []string{"难道", "怎么还", "到底什么时候", "还要等多久", "有没有人", "怎么回事", "什么情况", "为什么还", "how long", "is anyone", "seriously"}
 )
@@ -26,11 +32,10 @@ func (l *Lexicon) Score(norm string) float64 {
 	} else {
 		sum = l.clause(norm)
 	}
-	for _, e := range negEmoji {
-		sum -= 0.6 * float64(strings.Count(norm, e))
-	}
-	for _, e := range posEmoji {
-		sum += 0.6 * float64(strings.Count(norm, e))
+	for _, r := range norm {
+		if r >= 0x2600 && !unicode.Is(unicode.Han, r) {
+			sum += emojiWeight[r]
+		}
 	}
 	for _, p := range pressing {
 		if strings.Contains(norm, p) {
@@ -94,20 +99,28 @@ func (l *Lexicon) clause(s string) float64 {
 	return l.zh(s) + l.en(s)
 }
 
-// zh scans Chinese text with longest-match lookup.
+// zh scans Chinese text with longest-match lookup. It works on byte offsets
+// of runes so that lookups slice the string instead of allocating.
 func (l *Lexicon) zh(s string) float64 {
-	rs := []rune(s)
+	var stack [128]int
+	off := stack[:0]
+	for i := range s {
+		off = append(off, i)
+	}
+	n := len(off)
+	off = append(off, len(s))
 	var sum float64
-	for i := 0; i < len(rs); {
-		if !unicode.Is(unicode.Han, rs[i]) && !unicode.IsDigit(rs[i]) {
+	for i := 0; i < n; {
+		r, _ := utf8.DecodeRuneInString(s[off[i]:])
+		if !unicode.Is(unicode.Han, r) && !unicode.IsDigit(r) {
 			i++
 			continue
 		}
 		matched := 0
 		var w float64
-		for n := min(l.maxZHRune, len(rs)-i); n >= 1; n-- {
-			if v, ok := l.ZH[string(rs[i:i+n])]; ok {
-				matched, w = n, v
+		for k := min(l.maxZHRune, n-i); k >= 1; k-- {
+			if v, ok := l.ZH[s[off[i]:off[i+k]]]; ok {
+				matched, w = k, v
 				break
 			}
 		}
@@ -115,39 +128,38 @@ func (l *Lexicon) zh(s string) float64 {
 			i++
 			continue
 		}
-		w *= l.modifiers(rs, i)
+		w *= l.modifiers(s, off, i)
 		sum += w
 		i += matched
 	}
 	return sum
 }
 
-// modifiers looks at up to 4 runes before position i for a negator and a
-// degree word (in either order: 不太好, 太不好).
-func (l *Lexicon) modifiers(rs []rune, i int) float64 {
-	m := 1.0
+// modifiers looks at up to 4 runes before rune i (off holds rune offsets
+// into s) for a negator and a degree word (in either order: 不太好, 太不好).
+func (l *Lexicon) modifiers(s string, off []int, i int) float64 {
 	lo := max(0, i-4)
-	prefix := rs[lo:i]
 	// Stop at clause punctuation.
-	for k := len(prefix) - 1; k >= 0; k-- {
-		if unicode.IsPunct(prefix[k]) || unicode.IsSpace(prefix[k]) {
-			prefix = prefix[k+1:]
+	for k := i - 1; k >= lo; k-- {
+		if r, _ := utf8.DecodeRuneInString(s[off[k]:]); unicode.IsPunct(r) || unicode.IsSpace(r) {
+			lo = k + 1
 			break
 		}
 	}
 	negated, degree := false, 1.0
-	for start := 0; start < len(prefix); start++ {
-		for end := len(prefix); end > start; end-- {
-			w := string(prefix[start:end])
+	for start := lo; start < i; start++ {
+		for end := i; end > start; end-- {
+			w := s[off[start]:off[end]]
 			if l.Negation[w] {
 				negated = true
-			} else if d, ok := l.Degree[w]; ok && end == len(prefix) || ok && end == len(prefix)-1 {
+			} else if d, ok := l.Degree[w]; ok && end >= i-1 {
 				degree = max(degree, d)
 			}
 		}
 	}
+	m := 1.0
 	if negated {
-		m *= -0.7
+		m = -0.7
 	}
 	return m * degree
 }

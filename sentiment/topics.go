@@ -25,6 +25,14 @@ type Topic struct {
 // Taxonomy is the list of issue topics.
 type Taxonomy struct {
 	Topics []Topic `yaml:"topics"`
+	// byFirst indexes keywords by their first byte, so Match scans the text
+	// once instead of searching for every keyword.
+	byFirst [256][]keywordRef
+}
+
+type keywordRef struct {
+	kw    string
+	topic int
 }
 
 // LoadTaxonomy parses a taxonomy YAML document (nil: the embedded one).
@@ -44,7 +52,12 @@ func LoadTaxonomy(doc []byte) (*Taxonomy, error) {
 		}
 		seen[tp.ID] = true
 		for j, k := range tp.Keywords {
-			tp.Keywords[j] = strings.ToLower(k)
+			k = strings.ToLower(k)
+			if k == "" {
+				return nil, fmt.Errorf("taxonomy topic %s: empty keyword", tp.ID)
+			}
+			tp.Keywords[j] = k
+			t.byFirst[k[0]] = append(t.byFirst[k[0]], keywordRef{k, i})
 		}
 		for _, p := range tp.Patterns {
 			re, err := regexp.Compile(p)
@@ -57,22 +70,48 @@ func LoadTaxonomy(doc []byte) (*Taxonomy, error) {
 	return &t, nil
 }
 
-// Match returns the ids of the topics a normalised text is about.
+// Match returns the ids of the topics a normalised text is about, in
+// taxonomy order.
 func (t *Taxonomy) Match(norm string) []string {
+	var hit [64]bool
+	if len(t.Topics) > len(hit) {
+		return t.matchSlow(norm)
+	}
+	for i := 0; i < len(norm); i++ {
+		for _, ref := range t.byFirst[norm[i]] {
+			if !hit[ref.topic] && strings.HasPrefix(norm[i:], ref.kw) {
+				hit[ref.topic] = true
+			}
+		}
+	}
+	var out []string
+	for i := range t.Topics {
+		if !hit[i] {
+			for _, re := range t.Topics[i].patterns {
+				if re.MatchString(norm) {
+					hit[i] = true
+					break
+				}
+			}
+		}
+		if hit[i] {
+			out = append(out, t.Topics[i].ID)
+		}
+	}
+	return out
+}
+
+// matchSlow is Match for taxonomies with more topics than Match's array.
+func (t *Taxonomy) matchSlow(norm string) []string {
 	var out []string
 	for i := range t.Topics {
 		tp := &t.Topics[i]
 		hit := false
 		for _, k := range tp.Keywords {
-			if strings.Contains(norm, k) {
-				hit = true
-				break
-			}
+			hit = hit || strings.Contains(norm, k)
 		}
 		for _, re := range tp.patterns {
-			if !hit && re.MatchString(norm) {
-				hit = true
-			}
+			hit = hit || re.MatchString(norm)
 		}
 		if hit {
 			out = append(out, tp.ID)
