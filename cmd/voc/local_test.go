@@ -69,7 +69,7 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	}
 	conn.Close()
 
-	w := &kafka.Writer{Addr: kafka.TCP(st.Kafka), Topic: "voc.chats", Balancer: &kafka.Murmur2Balancer{}}
+	w := &kafka.Writer{Addr: kafka.TCP(st.Kafka), Topic: "voc.chats", Balancer: &kafka.Murmur2Balancer{}, RequiredAcks: kafka.RequireAll}
 	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("c1"), Value: []byte(`{"x":1}`)}); err != nil {
 		t.Fatalf("produce to embedded Kafka: %v", err)
 	}

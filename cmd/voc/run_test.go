@@ -69,7 +69,7 @@ func TestCrashKill9ExactlyOnceAsAnalystsSeeIt(t *testing.T) {
 	s := testevents.Build(3000)
 	msgs := testevents.Messages(s.Events)
 	tr := &kafkago.Transport{}
-	w := &kafkago.Writer{Addr: kafkago.TCP(broker.Addr), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 2000, BatchTimeout: 5 * time.Millisecond, Transport: tr}
+	w := &kafkago.Writer{Addr: kafkago.TCP(broker.Addr), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 2000, BatchTimeout: 5 * time.Millisecond, Transport: tr, RequiredAcks: kafkago.RequireAll}
 	if err := w.WriteMessages(context.Background(), msgs...); err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func produce(ctx context.Context, addr string, msgs []kafkago.Message) error {
 	tr := &kafkago.Transport{}
 	defer tr.CloseIdleConnections()
 	w := &kafkago.Writer{Addr: kafkago.TCP(addr), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 5000, BatchBytes: 8 << 20,
-		BatchTimeout: 10 * time.Millisecond, Transport: tr}
+		BatchTimeout: 10 * time.Millisecond, Transport: tr, RequiredAcks: kafkago.RequireAll}
 	defer w.Close()
 	const chunk = 50000
 	for i := 0; i < len(msgs); i += chunk {
