@@ -12,8 +12,8 @@ import (
 	"github.com/voc-analytics/voc/internal/testevents"
 	"github.com/voc-analytics/voc/pipeline"
 	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
+	"github.com/voc-analytics/voc/pipeline/enrich"
 	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
-	"github.com/voc-analytics/voc/sentiment"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -294,26 +294,19 @@ func TestMalformedInputsAreRejectedNotDropped(t *testing.T) {
 	}
 }
 
-type analyzerEnricher struct{ a *sentiment.Analyzer }
-
-func (e analyzerEnricher) Enrich(text string) pipeline.Enrichment {
-	r := e.a.Analyze(text)
-	return pipeline.Enrichment{Redacted: r.Redacted, PII: r.PII, Lang: r.Lang, Score: r.Score, Label: r.Label, Keywords: r.Keywords, Topics: r.Topics}
-}
-
 // TestStoredTextsAreRedactedAndEnriched: with the text analytics enricher,
 // no phone number reaches ClickHouse and every text has a sentiment label.
 func TestStoredTextsAreRedactedAndEnriched(t *testing.T) {
 	db := testenv.NewDB(t)
 	broker := testenv.Kafka(t, 4)
-	a, err := sentiment.New()
+	en, err := enrich.New(enrich.Full)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := testevents.Build(20)
 	msgs := testevents.Messages(s.Events)
 	produce(t, []string{broker.Addr}, msgs)
-	r := startWith(t, db, []string{broker.Addr}, "voc", testConfig(), analyzerEnricher{a})
+	r := startWith(t, db, []string{broker.Addr}, "voc", testConfig(), en)
 	waitConsumed(t, r.metrics, len(msgs), time.Minute)
 	r.stop(t)
 	checks := []struct {
