@@ -27,8 +27,10 @@ var (
 )
 
 // Redact replaces personal data in s with typed placeholders and returns the
-// kinds it found (each once, in order of first appearance).
+// kinds it found (each once, in order of first appearance). Invalid UTF-8 is
+// replaced by U+FFFD, so the result is always valid UTF-8.
 func Redact(s string) (string, []string) {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	var kinds []string
 	add := func(k string) {
 		for _, x := range kinds {

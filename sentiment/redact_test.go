@@ -80,24 +80,37 @@ func TestDetectLang(t *testing.T) {
 }
 
 func FuzzRedact(f *testing.F) {
-	for _, s := range []string{"电话13812345678", "440305199011113002", "a@b.cn", "北京市海淀区中关村大街27号", "\xff\xfe", "4111 1111 1111 1111"} {
+	for _, s := range []string{"电话13812345678", "440305199011113002", "a@b.cn", "北京市海淀区中关村大街27号", "\xff\xfe", "4111 1111 1111 1111",
+		"订单号2026110212345678903", "E8N 65", "+86 139-1234-5678", "010-62345678", "地址是上海市浦东新区世纪大道100号2栋3单元", "[PHONE]13812345678"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, _ := Redact(s)
-		if utf8.ValidString(s) && !utf8.ValidString(out) {
-			t.Fatalf("Redact made invalid UTF-8 from %q: %q", s, out)
+		out, kinds := Redact(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Redact(%q) = %q: invalid UTF-8", s, out)
+		}
+		for _, k := range kinds {
+			if !strings.Contains(out, "["+k+"]") {
+				t.Fatalf("Redact(%q) = %q reports %s without its placeholder", s, out, k)
+			}
+		}
+		if len(kinds) == 0 && utf8.ValidString(s) && out != s {
+			t.Fatalf("Redact(%q) changed the text to %q but found nothing", s, out)
 		}
 	})
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"ＡＢＣ！！", "太慢了！！！", "\xff", "😡😡"} {
+	for _, s := range []string{"ＡＢＣ！！", "太慢了！！！", "\xff", "😡😡", "　全角　空格　", "ⅫİK", "a\u0301"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if out := Normalize(s); !utf8.ValidString(out) {
+		out := Normalize(s)
+		if !utf8.ValidString(out) {
 			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, out)
+		}
+		if again := Normalize(out); again != out {
+			t.Fatalf("Normalize is not idempotent: %q -> %q -> %q", s, out, again)
 		}
 	})
 }
