@@ -21,7 +21,9 @@ var (
 	numberRe = regexp.MustCompile(`\+?\d(?:[\d]|[ \-]\d){6,24}[\dXx]?`)
 	// Street addresses: optional province/city/district parts, a road, a
 	// house number, optional building/unit/room.
-	addressRe      = regexp.MustCompile(`(?:\p{Han}{2,7}(?:省|市|区|县|镇))*\p{Han}{1,10}(?:路|街|大道|巷|弄|道)\d+号(?:\d+(?:栋|幢|号楼|单元|楼|室))*(?:\d+)?`)
+	addressRe = regexp.MustCompile(`(?:\p{Han}{2,7}(?:省|市|区|县|镇))*\p{Han}{1,10}(?:路|街|大道|巷|弄|道)\d+号(?:\p{Han}{0,6}\d+(?:栋|幢|座|号楼|单元|楼|层|室))*(?:\d+)?` +
+		// or a residential compound with building and unit: 幸福小区5栋2单元301
+		`|\p{Han}{2,8}(?:小区|花园|公寓|大厦|家园|新村|苑)\d+(?:栋|幢|座|号楼)(?:\d+(?:单元|楼|层|室))*(?:\d+)?`)
 	addressLeadIns = []string{"地址是", "地址为", "地址", "住址是", "住址", "住在", "家在", "送到", "寄到", "搬到"}
 	keepContext    = []string{"订单", "单号", "运单", "工单", "order", "tracking", "sn", "序列号"}
 )
@@ -44,7 +46,7 @@ func Redact(s string) (string, []string) {
 	if strings.IndexByte(s, '@') >= 0 {
 		s = emailRe.ReplaceAllStringFunc(s, func(string) string { add(PIIEmail); return "[" + PIIEmail + "]" })
 	}
-	if !strings.Contains(s, "号") {
+	if !strings.Contains(s, "号") && !strings.Contains(s, "栋") && !strings.Contains(s, "幢") && !strings.Contains(s, "座") {
 		s = redactNumbers(s, add)
 		return s, kinds
 	}
@@ -155,6 +157,8 @@ func classifyNumber(raw string) string {
 		return PIIPhone
 	case n >= 10 && n <= 12 && digits[0] == '0' && hasDash && allDigits(digits):
 		return PIIPhone // landline 0xx-xxxxxxxx
+	case (n == 11 || n == 12) && digits[0] == '0' && digits[1] != '0' && allDigits(digits):
+		return PIIPhone // landline without a dash: 01062345678, 075588886666
 	case n >= 16 && n <= 19 && allDigits(digits) && luhn(digits):
 		return PIICard
 	}
