@@ -6,19 +6,26 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/voc-analytics/voc/sentiment"
 )
 
 func init() {
+	var workers int
 	register(&command{
 		Name:    "sentiment",
 		Summary: "analyse texts from stdin, one per line: redacted text, language, sentiment, keywords, topics as JSON lines",
-		Usage:   "< lines",
+		Usage:   "[--workers N] < lines",
+		Flags: func(fs *flag.FlagSet) {
+			fs.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "texts analysed in parallel (output keeps the input order)")
+		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("unexpected argument %q: voc sentiment reads texts from stdin (see also voc sentiment eval, voc sentiment train)", args[0])
@@ -27,20 +34,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			sc := bufio.NewScanner(env.Stdin)
-			sc.Buffer(make([]byte, 1<<20), 1<<20)
-			w := bufio.NewWriter(env.Stdout)
-			enc := json.NewEncoder(w)
-			enc.SetEscapeHTML(false)
-			for sc.Scan() {
-				if err := enc.Encode(a.Analyze(sc.Text())); err != nil {
-					return fmt.Errorf("write result: %w", err)
-				}
-			}
-			if err := sc.Err(); err != nil {
-				return fmt.Errorf("read stdin: %w", err)
-			}
-			return w.Flush()
+			return analyzeLines(ctx, a, env.Stdin, env.Stdout, max(workers, 1))
 		},
 	})
 
@@ -166,6 +160,51 @@ func init() {
 			return nil
 		},
 	})
+}
+
+// analyzeLines writes one JSON result per input line, in input order,
+// analysing batches of lines on workers goroutines.
+func analyzeLines(ctx context.Context, a *sentiment.Analyzer, in io.Reader, out io.Writer, workers int) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	const batchSize = 4096
+	texts := make([]string, 0, batchSize)
+	results := make([]sentiment.Result, batchSize)
+	flush := func() error {
+		var wg sync.WaitGroup
+		for k := range workers {
+			wg.Go(func() {
+				for i := k; i < len(texts); i += workers {
+					results[i] = a.Analyze(texts[i])
+				}
+			})
+		}
+		wg.Wait()
+		for i := range texts {
+			if err := enc.Encode(results[i]); err != nil {
+				return fmt.Errorf("write result: %w", err)
+			}
+		}
+		texts = texts[:0]
+		return ctx.Err()
+	}
+	for sc.Scan() {
+		if texts = append(texts, sc.Text()); len(texts) == batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read stdin: %w", err)
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 // stringList is a repeatable string flag.
