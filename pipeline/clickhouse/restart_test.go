@@ -68,6 +68,9 @@ func TestClickHouseRestartMidStream(t *testing.T) {
 	if written(r.metrics) >= len(msgs) {
 		t.Fatal("everything was written although ClickHouse was down")
 	}
+	if r.runner.Ready() {
+		t.Error("runner reports ready (/readyz 200) while its writes fail")
+	}
 	srv, err = chlocal.Start(ctx, cfg)
 	if err != nil {
 		t.Fatalf("restart ClickHouse: %v", err)
