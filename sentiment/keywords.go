@@ -21,7 +21,7 @@ var domainDict string
 var stopWords = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`的 了 是 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 就 都 也 还 在 有 和 与 及 吗 呢 吧 啊 呀 哦 嗯 喂 么 么 一个 一下 什么 怎么 怎么办 为什么 可以 能 会 要 想 给 让 把 被 对 从 到 跟 请问 请 您好 你好 谢谢 麻烦 就是 然后 但是 因为 所以 现在 已经 还是 不是 没有 一直 还有 之前 今天 昨天 时候 问题 一样 这样 那样 可能 应该 需要 知道 觉得 the a an and or to of in on for is are was were be been it this that my your i you we they me with at by from as not no but so if do does did have has had can could would should will just please hi hello`) {
+	for _, w := range strings.Fields(`的 了 是 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 就 都 也 还 在 有 和 与 及 吗 呢 吧 啊 呀 哦 嗯 喂 么 么 一个 一下 什么 怎么 怎么办 为什么 可以 能 会 要 想 给 让 把 被 对 从 到 跟 请问 请 您好 你好 谢谢 麻烦 就是 然后 但是 因为 所以 现在 已经 还是 不是 没有 一直 还有 之前 今天 昨天 时候 问题 一样 这样 那样 可能 应该 需要 知道 觉得 the a an and or to of in on for is are was were be been it this that my your i you we they me with at by from as not no but so if do does did have has had can could would should will just please hi hello after before about again all also any because being both down during each even ever every few get got here how into its last more most much now off once only other our out over own same she some still such than then there these those through too under until up very what when where which while who why yet am him her them their us ok okay thanks thank`) {
 		stopWords[w] = true
 	}
 }
@@ -52,6 +52,10 @@ func newKeywordExtractor() (*keywordExtractor, error) {
 		if err := seg.AddToken(strings.ToLower(f[0]), freq, "n"); err != nil {
 			return nil, fmt.Errorf("dict/domain.txt line %d: add %q: %w", i+1, f[0], err)
 		}
+	}
+	// gse's Chinese stop tokens, on top of stopWords.
+	if err := seg.LoadStopEmbed(); err != nil {
+		return nil, fmt.Errorf("load gse stop words: %w", err)
 	}
 	// Slice's shortest-path search needs the token distances recomputed
 	// after adding words (once per process, ~0.6 s).
@@ -88,7 +92,7 @@ func (k *keywordExtractor) Extract(norm string, n int) []string {
 	var order []string
 	for _, w := range words {
 		w = strings.TrimSpace(w)
-		if !keywordCandidate(w) {
+		if !keywordCandidate(w) || k.seg.IsStop(w) {
 			continue
 		}
 		if tf[w] == 0 {

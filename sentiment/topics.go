@@ -84,7 +84,7 @@ func (t *Taxonomy) Match(norm string) []string {
 			}
 		}
 	}
-	var out []string
+	out := []string{} // [] rather than null in JSON
 	for i := range t.Topics {
 		if !hit[i] {
 			for _, re := range t.Topics[i].patterns {
@@ -103,7 +103,7 @@ func (t *Taxonomy) Match(norm string) []string {
 
 // matchSlow is Match for taxonomies with more topics than Match's array.
 func (t *Taxonomy) matchSlow(norm string) []string {
-	var out []string
+	out := []string{}
 	for i := range t.Topics {
 		tp := &t.Topics[i]
 		hit := false
