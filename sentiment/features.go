@@ -42,7 +42,33 @@ const (
 	saltBi    = 0xc2b2ae3d27d4eb4f
 	saltTri   = 0x165667b19e3779f9
 	saltAfter = 0x27d4eb2f165667c5
+	saltSub   = 0x85ebca77c2b2ae63
 )
+
+// appendSubwords adds character 4-grams of Latin words longer than 4
+// letters (with word-boundary marks), so that disappointed, disappointing
+// and misspellings share features.
+func appendSubwords(x []linear.Feature, s string) []linear.Feature {
+	for i := 0; i < len(s); {
+		if !isASCIILetter(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isASCIILetter(s[j]) {
+			j++
+		}
+		if j-i > 4 {
+			w := s[i:j]
+			x = append(x, hashed(fnv(w[:3])^saltSub^1), hashed(fnv(w[len(w)-3:])^saltSub^2))
+			for k := 0; k+4 <= len(w); k++ {
+				x = append(x, hashed(fnv(w[k:k+4])^saltSub))
+			}
+		}
+		i = j
+	}
+	return x
+}
 
 // featurizer turns normalised texts into model features.
 type featurizer struct{ lex *Lexicon }
@@ -75,6 +101,7 @@ func (f featurizer) features(norm string, buf *featureBuf) []linear.Feature {
 			}
 		}
 	}
+	x = appendSubwords(x, norm)
 	if len(x) > 0 {
 		v := float32(1 / math.Sqrt(float64(len(x))))
 		for i := range x {
