@@ -15,6 +15,9 @@ import (
 // hashBuckets buckets, followed by dense features that carry the lexicon and
 // rule score, so the model learns how far to trust the rules.
 const (
+	// featureSet names this feature set; a model trained on another one is
+	// refused. Change it whenever features change.
+	featureSet  = "voc-sentiment-features-v2: units 1-3grams, after-contrast, latin 4grams+affixes, rule score"
 	hashBits    = 18
 	hashBuckets = 1 << hashBits
 )

@@ -23,8 +23,9 @@ func LoadModel(data []byte) (*linear.Model, error) {
 	if err := m.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("load sentiment model: %w", err)
 	}
-	if m.Features != numFeatures || m.Classes != len(Labels) {
-		return nil, fmt.Errorf("load sentiment model: %d features × %d classes, this version needs %d × %d: retrain with voc sentiment train", m.Features, m.Classes, numFeatures, len(Labels))
+	if m.Tag != featureSet || m.Features != numFeatures || m.Classes != len(Labels) {
+		return nil, fmt.Errorf("load sentiment model: features %q %d × %d classes, this version computes %q %d × %d: retrain with voc sentiment train",
+			m.Tag, m.Features, m.Classes, featureSet, numFeatures, len(Labels))
 	}
 	return &m, nil
 }

@@ -124,6 +124,7 @@ func Train(cfg TrainConfig) (*linear.Model, []TrainStats, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("train sentiment model: %w", err)
 	}
+	m.Tag = featureSet
 	return m, stats, nil
 }
 

@@ -61,6 +61,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Tag = "toy v1"
 	b, err := m.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -69,8 +70,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err := back.UnmarshalBinary(b); err != nil {
 		t.Fatal(err)
 	}
-	if back.Features != 100 || back.Classes != 3 {
-		t.Fatalf("shape %d×%d", back.Features, back.Classes)
+	if back.Features != 100 || back.Classes != 3 || back.Tag != "toy v1" {
+		t.Fatalf("shape %d×%d, tag %q", back.Features, back.Classes, back.Tag)
 	}
 	var maxAbs float32
 	for _, w := range m.W {
@@ -101,12 +102,13 @@ func TestUnmarshalRejects(t *testing.T) {
 		{"wrong magic", []byte("hello world")},
 		{"truncated", good[:len(good)-1]},
 		{"header only", good[:len(magic)+4]},
+		{"tag longer than data", append([]byte(magic), 200, 'x')},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var m Model
-			if err := m.UnmarshalBinary(tc.data); !errors.Is(err, ErrFormat) && err == nil {
-				t.Fatal("accepted")
+			if err := m.UnmarshalBinary(tc.data); !errors.Is(err, ErrFormat) {
+				t.Fatalf("got %v, want ErrFormat", err)
 			}
 		})
 	}

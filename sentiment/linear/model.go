@@ -20,6 +20,10 @@ type Model struct {
 	Classes  int       // number of output classes
 	W        []float32 // Features*Classes, feature-major
 	Bias     []float32 // Classes
+	// Tag names what produced the features (the caller's feature-set
+	// version), so that a model is never used with features it was not
+	// trained on. At most 255 bytes.
+	Tag string
 }
 
 // NewModel returns a zero model.
@@ -60,14 +64,18 @@ func softmax(p []float32) {
 	}
 }
 
-const magic = "VOCLIN1\n"
+const magic = "VOCLIN2\n"
 
 // ErrFormat is returned by UnmarshalBinary for data that is not a model.
 var ErrFormat = errors.New("not a linear model")
 
-// MarshalBinary encodes the model: a header, the biases as float32 and the
-// weights quantised to int16 with one scale (largest |weight| / 32767).
+// MarshalBinary encodes the model: a header (magic, tag, shape, scale), the
+// biases as float32 and the weights quantised to int16 with one scale
+// (largest |weight| / 32767).
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if len(m.Tag) > 255 {
+		return nil, fmt.Errorf("encode model: tag of %d bytes, at most 255", len(m.Tag))
+	}
 	var maxAbs float32
 	for _, w := range m.W {
 		maxAbs = max(maxAbs, float32(math.Abs(float64(w))))
@@ -78,6 +86,8 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(magic)
+	b.WriteByte(byte(len(m.Tag)))
+	b.WriteString(m.Tag)
 	hdr := []any{uint32(m.Features), uint32(m.Classes), scale, m.Bias}
 	for _, v := range hdr {
 		if err := binary.Write(&b, binary.LittleEndian, v); err != nil {
@@ -99,24 +109,30 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if !bytes.HasPrefix(data, []byte(magic)) {
 		return ErrFormat
 	}
-	r := bytes.NewReader(data[len(magic):])
+	data = data[len(magic):]
+	if len(data) < 1 || len(data) < 1+int(data[0]) {
+		return fmt.Errorf("%w: truncated tag", ErrFormat)
+	}
+	tag := string(data[1 : 1+int(data[0])])
+	r := bytes.NewReader(data[1+int(data[0]):])
 	var features, classes uint32
 	var scale float32
 	for _, v := range []any{&features, &classes, &scale} {
 		if err := binary.Read(r, binary.LittleEndian, v); err != nil {
-			return fmt.Errorf("decode model header: %w", err)
+			return fmt.Errorf("%w: decode header: %w", ErrFormat, err)
 		}
 	}
 	if classes == 0 || classes > 64 || features == 0 || int64(r.Len()) != int64(classes)*4+int64(features)*int64(classes)*2 {
 		return fmt.Errorf("%w: %d features × %d classes do not match %d bytes", ErrFormat, features, classes, r.Len())
 	}
 	*m = *NewModel(int(features), int(classes))
+	m.Tag = tag
 	if err := binary.Read(r, binary.LittleEndian, m.Bias); err != nil {
-		return fmt.Errorf("decode model biases: %w", err)
+		return fmt.Errorf("%w: decode biases: %w", ErrFormat, err)
 	}
 	q := make([]int16, len(m.W))
 	if err := binary.Read(r, binary.LittleEndian, q); err != nil {
-		return fmt.Errorf("decode model weights: %w", err)
+		return fmt.Errorf("%w: decode weights: %w", ErrFormat, err)
 	}
 	for i, v := range q {
 		m.W[i] = float32(v) * scale
