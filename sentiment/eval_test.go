@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/voc-analytics/voc/sentiment/linear"
 )
 
 // evalTargets are the accuracy targets on the project's held-out
@@ -184,5 +187,11 @@ func TestEmbeddedModelLoads(t *testing.T) {
 	}
 	if _, err := LoadModel(b[:100]); err == nil {
 		t.Fatal("truncated model accepted")
+	}
+	other := linear.NewModel(numFeatures, len(Labels))
+	other.Tag = "some older feature set"
+	ob, _ := other.MarshalBinary()
+	if _, err := LoadModel(ob); err == nil || !strings.Contains(err.Error(), "retrain") {
+		t.Fatalf("model with another feature set: %v", err)
 	}
 }
