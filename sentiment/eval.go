@@ -3,6 +3,7 @@ package sentiment
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Labels in confusion-matrix order.
@@ -101,4 +102,17 @@ func Evaluate(a *Analyzer, s Scorer, items []Labeled) Evaluation {
 		ev.MacroF1 /= float64(present)
 	}
 	return ev
+}
+
+// TextKey is the identity of a text for keeping evaluation texts out of
+// training: the normalised text with everything but letters and digits
+// removed, so "The agent was polite, but my TV is still broken." and
+// "the agent was polite but my tv is still broken" are the same text.
+func TextKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, Normalize(s))
 }

@@ -61,7 +61,7 @@ func TestEvalSetsNotTrainedOn(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, it := range items {
-			eval[Normalize(it.Text)] = tc.file
+			eval[TextKey(it.Text)] = tc.file
 		}
 	}
 	if len(eval) == 0 {
@@ -76,7 +76,7 @@ func TestEvalSetsNotTrainedOn(t *testing.T) {
 		}
 		n := 0
 		for _, it := range items {
-			if src, ok := eval[Normalize(it.Text)]; ok {
+			if src, ok := eval[TextKey(it.Text)]; ok {
 				if n++; n <= 5 {
 					t.Errorf("%s: %q is also in %s", f, it.Text, src)
 				}

@@ -90,7 +90,9 @@ func Train(cfg TrainConfig) (*linear.Model, []TrainStats, error) {
 			return nil, nil, fmt.Errorf("read excluded texts: %w", err)
 		}
 		for _, it := range items {
-			excluded[Normalize(it.Text)] = true
+			if k := TextKey(it.Text); k != "" {
+				excluded[k] = true
+			}
 		}
 	}
 	f := featurizer{lex}
@@ -103,7 +105,7 @@ func Train(cfg TrainConfig) (*linear.Model, []TrainStats, error) {
 		}
 		st := TrainStats{Path: tf.Path, PerLabel: map[string]int{}}
 		for _, it := range items {
-			if excluded[Normalize(it.Text)] {
+			if excluded[TextKey(it.Text)] {
 				st.Excluded++
 				continue
 			}
