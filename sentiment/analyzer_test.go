@@ -23,6 +23,10 @@ var labelCases = []struct{ text, label string }{
 	{"Terrible service, nobody answers and I waited for hours", "neg"},
 	{"It is not good at all", "neg"},
 	{"How do I reset the remote?", "neu"},
+	// Multi-word entries: "hung up" and "on hold", not "up" or "hold".
+	{"They hung up on me after an hour on hold", "neg"},
+	{"No complaints, the engineer came through", "pos"},
+	{"It arrived dead on arrival", "neg"},
 }
 
 func TestAnalyzeLabels(t *testing.T) {

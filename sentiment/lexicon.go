@@ -19,6 +19,10 @@ type Lexicon struct {
 	Negation  map[string]bool
 	Contrast  []string
 	maxZHRune int
+	// enPhrase marks the first words of multi-word English entries
+	// ("on hold", "hung up", "dead on arrival") with their longest length
+	// in words.
+	enPhrase map[string]int
 }
 
 // LoadLexicon reads the embedded lexicon files.
@@ -47,6 +51,12 @@ func LoadLexicon() (*Lexicon, error) {
 	}
 	for w := range l.ZH {
 		l.maxZHRune = max(l.maxZHRune, utf8.RuneCountInString(w))
+	}
+	l.enPhrase = map[string]int{}
+	for w := range l.EN {
+		if f := strings.Fields(w); len(f) > 1 {
+			l.enPhrase[f[0]] = max(l.enPhrase[f[0]], len(f))
+		}
 	}
 	return l, nil
 }

@@ -168,20 +168,32 @@ func (l *Lexicon) modifiers(s string, off []int, i int) float64 {
 func (l *Lexicon) en(s string) float64 {
 	words := strings.FieldsFunc(s, func(r rune) bool { return !(r < 128 && (unicode.IsLetter(r) || r == '\'')) })
 	var sum float64
-	for i, w := range words {
+	for i := 0; i < len(words); i++ {
+		w, start := words[i], i
 		v, ok := l.EN[w]
+		if n := l.enPhrase[w]; n > 1 {
+			// Longest multi-word entry first; the phrase's words are
+			// consumed so that "hung up" is not also scored as "up".
+			for k := min(n, len(words)-i); k > 1; k-- {
+				if pv, pok := l.EN[strings.Join(words[i:i+k], " ")]; pok {
+					v, ok = pv, true
+					i += k - 1
+					break
+				}
+			}
+		}
 		if !ok {
 			continue
 		}
-		for k := max(0, i-3); k < i; k++ {
+		for k := max(0, start-3); k < start; k++ {
 			p := words[k]
 			if l.Negation[p] || strings.HasSuffix(p, "n't") {
 				v *= -0.7
 				break
 			}
 		}
-		if i > 0 {
-			if d, ok := l.Degree[words[i-1]]; ok {
+		if start > 0 {
+			if d, ok := l.Degree[words[start-1]]; ok {
 				v *= d
 			}
 		}
