@@ -248,6 +248,7 @@ func (r *Runner) flush(ctx context.Context, batch []Record) error {
 	if err := r.retry(ctx, "write", func(ctx context.Context) error { return r.sink.Write(ctx, batch) }); err != nil {
 		return err
 	}
+	tWrite := time.Since(t0)
 	if len(rejects) > 0 && r.dlq != nil {
 		if err := r.retry(ctx, "deadletter", func(ctx context.Context) error { return r.dlq.Send(ctx, rejects) }); err != nil {
 			return err
@@ -257,9 +258,11 @@ func (r *Runner) flush(ctx context.Context, batch []Record) error {
 	for i := range batch {
 		msgs[i] = batch[i].Msg
 	}
+	tCommit := time.Now()
 	if err := r.retry(ctx, "commit", func(ctx context.Context) error { return r.src.Commit(ctx, msgs) }); err != nil {
 		return err
 	}
+	commitMS := time.Since(tCommit).Milliseconds()
 	for _, rec := range batch {
 		if rec.Reject != nil {
 			r.metrics.Rejected.WithLabelValues(rec.Msg.Topic, string(rec.Reject.Reason)).Inc()
@@ -271,7 +274,8 @@ func (r *Runner) flush(ctx context.Context, batch []Record) error {
 	r.metrics.Flushes.Inc()
 	r.metrics.BatchSize.Observe(float64(len(batch)))
 	r.metrics.FlushSeconds.Observe(time.Since(t0).Seconds())
-	r.log.Debug("flushed batch", "records", len(batch), "rejects", len(rejects), "ms", time.Since(t0).Milliseconds())
+	r.log.Debug("flushed batch", "records", len(batch), "rejects", len(rejects), "ms", time.Since(t0).Milliseconds(),
+		"write_ms", tWrite.Milliseconds(), "commit_ms", commitMS)
 	return nil
 }
 

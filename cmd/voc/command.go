@@ -140,11 +140,15 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// logLevel is debug when VOC_LOG_LEVEL=debug, else info.
+func logLevel(getenv func(string) string) slog.Level {
+	if getenv("VOC_LOG_LEVEL") == "debug" {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
 func defaultEnv() *Env {
 	format := os.Getenv("VOC_LOG_FORMAT")
-	level := slog.LevelInfo
-	if os.Getenv("VOC_LOG_LEVEL") == "debug" {
-		level = slog.LevelDebug
-	}
-	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Log: newLogger(os.Stderr, format, level), Getenv: os.Getenv}
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Log: newLogger(os.Stderr, format, logLevel(os.Getenv)), Getenv: os.Getenv}
 }

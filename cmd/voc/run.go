@@ -56,7 +56,7 @@ func init() {
 func runIngest(ctx context.Context, env *Env, f runFlags) error {
 	log := env.Log
 	if f.logFormat == "json" || f.logFormat == "text" {
-		log = newLogger(env.Stderr, f.logFormat, slog.LevelInfo)
+		log = newLogger(env.Stderr, f.logFormat, logLevel(env.Getenv))
 	} else {
 		return fmt.Errorf("--log-format %q: use text or json", f.logFormat)
 	}
