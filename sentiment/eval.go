@@ -60,6 +60,16 @@ type Evaluation struct {
 	MacroF1   float64            `json:"macro_f1"`
 	F1        map[string]float64 `json:"f1"`
 	Confusion [3][3]int          `json:"confusion"`
+	// Errors are the misclassified items, in input order.
+	Errors []Miss `json:"errors,omitempty"`
+}
+
+// Miss is one misclassified item.
+type Miss struct {
+	Gold      string  `json:"gold"`
+	Predicted string  `json:"predicted"`
+	Score     float32 `json:"score"`
+	Text      string  `json:"text"`
 }
 
 // Evaluate labels every item with a's scorer s and compares with the gold labels.
@@ -67,11 +77,13 @@ func Evaluate(a *Analyzer, s Scorer, items []Labeled) Evaluation {
 	ev := Evaluation{N: len(items), F1: map[string]float64{}}
 	correct := 0
 	for _, it := range items {
-		_, predicted := a.Sentiment(it.Text, s)
+		score, predicted := a.Sentiment(it.Text, s)
 		g, p := labelIndex(it.Label), labelIndex(predicted)
 		ev.Confusion[g][p]++
 		if g == p {
 			correct++
+		} else {
+			ev.Errors = append(ev.Errors, Miss{Gold: Labels[g], Predicted: predicted, Score: score, Text: it.Text})
 		}
 	}
 	if ev.N > 0 {

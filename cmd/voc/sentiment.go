@@ -43,15 +43,17 @@ func init() {
 		evalScorer  string
 		evalHeldOut int
 		evalModel   string
+		evalErrors  int
 	)
 	register(&command{
 		Name:    "sentiment eval",
 		Summary: "accuracy, macro-F1 and confusion matrix of the sentiment labels on label<TAB>text files (labels pos/neu/neg)",
-		Usage:   "[--json] [--scorer combined|lexicon] [--heldout PERCENT] [--model FILE] FILE...",
+		Usage:   "[--json] [--errors N] [--scorer combined|lexicon] [--heldout PERCENT] [--model FILE] FILE...",
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&evalJSON, "json", false, "print one JSON object per file and one for all files together")
 			fs.StringVar(&evalScorer, "scorer", "combined", "combined (trained model with lexicon and rules, as voc sentiment) or lexicon (rules alone)")
 			fs.StringVar(&evalModel, "model", "", "score with this model file from 'voc sentiment train' instead of the embedded one")
+			fs.IntVar(&evalErrors, "errors", 0, "also list up to N misclassified lines per file (gold, predicted, score, text)")
 			fs.IntVar(&evalHeldOut, "heldout", 0, "evaluate only the held-out split that 'voc sentiment train --holdout PERCENT' left out (0: every line)")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
@@ -84,7 +86,12 @@ func init() {
 				evals = append(evals, fileEval{f, sentiment.Evaluate(a, scorer, items)})
 			}
 			if len(args) > 1 {
-				evals = append(evals, fileEval{"all", sentiment.Evaluate(a, scorer, all)})
+				ev := sentiment.Evaluate(a, scorer, all)
+				ev.Errors = nil // listed per file
+				evals = append(evals, fileEval{"all", ev})
+			}
+			for i := range evals {
+				evals[i].Errors = evals[i].Errors[:min(len(evals[i].Errors), evalErrors)]
 			}
 			if evalJSON {
 				enc := json.NewEncoder(env.Stdout)
@@ -243,4 +250,7 @@ func printEvaluation(env *Env, name string, ev sentiment.Evaluation) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.3f\t\n", g, ev.Confusion[i][0], ev.Confusion[i][1], ev.Confusion[i][2], ev.F1[g])
 	}
 	tw.Flush()
+	for _, m := range ev.Errors {
+		fmt.Fprintf(env.Stdout, "  miss: gold %s, predicted %s (score %+.2f): %s\n", m.Gold, m.Predicted, m.Score, m.Text)
+	}
 }

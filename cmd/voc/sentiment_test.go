@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,6 +88,30 @@ func TestSentimentTrainAndEval(t *testing.T) {
 	out, _, code = runVoc(t, "", "sentiment", "eval", "--scorer", "lexicon", data)
 	if code != 0 || !strings.Contains(out, "accuracy") || !strings.Contains(out, "gold \\ predicted") {
 		t.Errorf("text eval: exit %d\n%s", code, out)
+	}
+	// --errors lists misclassified lines: gold labels flipped, every line is a miss.
+	flipped := filepath.Join(dir, "flipped.tsv")
+	if err := os.WriteFile(flipped, []byte("neg\t师傅很专业，谢谢\npos\t等了半天没人理，太差了\nneg\tgreat service, thanks\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		n, want int
+	}{{0, 0}, {2, 2}, {10, 3}} {
+		out, stderr, code = runVoc(t, "", "sentiment", "eval", "--json", "--model", model, "--errors", strconv.Itoa(tc.n), flipped)
+		if code != 0 {
+			t.Fatalf("eval --errors: exit %d: %s", code, stderr)
+		}
+		ev.Errors = nil
+		if err := json.Unmarshal([]byte(out), &ev); err != nil {
+			t.Fatalf("%q: %v", out, err)
+		}
+		if len(ev.Errors) != tc.want || (tc.want > 0 && (ev.Errors[0].Gold != "neg" || ev.Errors[0].Predicted != "pos" || ev.Errors[0].Text != "师傅很专业，谢谢")) {
+			t.Errorf("--errors %d: %+v", tc.n, ev.Errors)
+		}
+	}
+	out, _, _ = runVoc(t, "", "sentiment", "eval", "--model", model, "--errors", "1", flipped)
+	if !strings.Contains(out, "miss: gold neg, predicted pos") {
+		t.Errorf("text eval --errors 1:\n%s", out)
 	}
 	for _, args := range [][]string{
 		{"sentiment", "eval"},
