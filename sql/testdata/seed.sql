@@ -11,6 +11,10 @@ INSERT INTO contact_events (event_id, event_type, schema_version, occurred_at, c
 ('e8', 'contact.started', 1, '2026-11-02 11:00:00', 'c2', 'u2', 'phone', 'A7 Pro', [], '', '', '', '', NULL, '', ''),
 ('e9', 'contact.queued', 1, '2026-11-02 11:00:05', 'c2', '', '', '', [], 'phone', '', '', '', NULL, '', ''),
 ('e10', 'contact.abandoned', 1, '2026-11-02 11:00:35', 'c2', '', '', '', [], '', '', '', 'queue', NULL, '', '');
+-- A transfer within the same team: counted in transfers, not in cross_team_transfers
+-- (e5 and e6 have no from_team and count as cross-team).
+INSERT INTO contact_events (event_id, event_type, schema_version, occurred_at, contact_id, from_team, to_team) VALUES
+('e11', 'contact.transferred', 1, '2026-11-02 10:15:00', 'c1', 'billing', 'billing');
 INSERT INTO messages (event_id, message_id, contact_id, occurred_at, sender, text, lang, sentiment_score, sentiment_label, topics) VALUES
 ('m1', '1', 'c1', '2026-11-02 10:00:10', 'customer', '遥控器没反应', 'zh', -0.4, 'neg', ['remote']),
 ('m2', '2', 'c1', '2026-11-02 10:00:20', 'bot', '请尝试更换电池', 'zh', 0, 'neu', []),
