@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/voc-analytics/voc/internal/migrate"
@@ -58,32 +57,17 @@ func TestUpgradeKeepsResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := testenv.NewDB(t) // for the server and a clean-up; the upgrade runs in its own database
-	name := db.Name + "_up"
-	opts := testenv.Options(db.Server, name)
-	log := slog.New(slog.DiscardHandler)
-	if _, err := migrate.Apply(ctx, opts, name, ms[:len(ms)-1], log); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := clickhouse.Open(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" SYNC")
-		conn.Close()
-	})
-	loadSeed(t, conn, 1)
-	ran, err := migrate.Apply(ctx, opts, name, ms, log)
+	up := testenv.NewDBWith(t, ms[:len(ms)-1])
+	loadSeed(t, up.Conn, 1)
+	ran, err := migrate.Apply(ctx, up.Options, up.Name, ms, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ran) != 1 {
 		t.Fatalf("upgrade ran %d migrations, want 1", len(ran))
 	}
-	up := &testenv.DB{Name: name, Options: opts, Conn: conn, Server: db.Server}
 	checkViews(t, up)
-	loadSeed(t, conn, 1) // a re-delivery after the upgrade changes nothing either
+	loadSeed(t, up.Conn, 1) // a re-delivery after the upgrade changes nothing either
 	checkViews(t, up)
 }
 

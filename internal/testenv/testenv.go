@@ -90,6 +90,17 @@ var unsafeChars = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
 // drops it when the test ends.
 func NewDB(t testing.TB) *DB {
 	t.Helper()
+	migrations, err := migrate.Load(vocsql.Migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewDBWith(t, migrations)
+}
+
+// NewDBWith is NewDB with only the given migrations applied, e.g. an older
+// schema version for an upgrade test.
+func NewDBWith(t testing.TB, migrations []migrate.Migration) *DB {
+	t.Helper()
 	s := Server(t)
 	name := fmt.Sprintf("t%d_%s", dbSeq.Add(1), strings.ToLower(unsafeChars.ReplaceAllString(t.Name(), "_")))
 	if len(name) > 60 {
@@ -97,10 +108,6 @@ func NewDB(t testing.TB) *DB {
 	}
 	opts := Options(s, name)
 	ctx := context.Background()
-	migrations, err := migrate.Load(vocsql.Migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := migrate.Apply(ctx, opts, name, migrations, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatalf("migrate %s: %v", name, err)
 	}
