@@ -39,3 +39,18 @@ func TestKeywords(t *testing.T) {
 		})
 	}
 }
+
+// TestDictionaryFitsPreallocation fails when gse's dictionary (plus the
+// project's words) outgrows gseTokens, which would bring back the slice
+// growth that preallocating avoids.
+func TestDictionaryFitsPreallocation(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := a.keywords.seg.Dict.NumTokens()
+	if n > gseTokens || n < gseTokens*8/10 {
+		t.Errorf("dictionary has %d tokens; set gseTokens a little above it (now %d)", n, gseTokens)
+	}
+	t.Logf("%d tokens, capacity %d", n, gseTokens)
+}
