@@ -14,14 +14,20 @@ type Labeled struct{ Label, Text string }
 
 // ParseLabeled reads label<TAB>text lines. Labels are pos, neu and neg
 // (positive, neutral, negative are read as those); blank lines are skipped.
+// Files exported from spreadsheets are accepted as they come: a UTF-8 byte
+// order mark, CRLF line ends and a first line "label<TAB>text" (a header).
 func ParseLabeled(doc string) ([]Labeled, error) {
 	var out []Labeled
+	doc = strings.TrimPrefix(doc, "\ufeff")
 	for i, line := range strings.Split(doc, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		l, t, ok := strings.Cut(line, "\t")
+		if i == 0 && strings.EqualFold(strings.TrimSpace(l), "label") {
+			continue
+		}
 		l = canonicalLabel(l)
 		if !ok || labelIndex(l) < 0 {
 			return nil, fmt.Errorf("line %d: want pos|neu|neg<TAB>text, got %q", i+1, line)

@@ -3,6 +3,7 @@ package sentiment
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -183,5 +184,29 @@ func TestEmbeddedModelLoads(t *testing.T) {
 	ob, _ := other.MarshalBinary()
 	if _, err := LoadModel(ob); err == nil || !strings.Contains(err.Error(), "retrain") {
 		t.Fatalf("model with another feature set: %v", err)
+	}
+}
+
+func TestParseLabeledSpreadsheetExports(t *testing.T) {
+	want := []Labeled{{"pos", "很好"}, {"neg", "太差了"}}
+	for _, tc := range []struct{ name, doc string }{
+		{"plain", "pos\t很好\nneg\t太差了\n"},
+		{"bom and crlf", "\ufeffpos\t很好\r\nneg\t太差了\r\n"},
+		{"header", "label\ttext\npos\t很好\nneg\t太差了"},
+		{"bom, header, crlf", "\ufeffLabel\tText\r\npos\t很好\r\nneg\t太差了\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseLabeled(tc.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		})
+	}
+	// A header is only a header on the first line.
+	if _, err := ParseLabeled("pos\t很好\nlabel\ttext\n"); err == nil {
+		t.Error("a 'label' line after the first was accepted")
 	}
 }
