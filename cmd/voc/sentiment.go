@@ -64,6 +64,19 @@ func init() {
 			if err != nil {
 				return err
 			}
+			// Read every file before loading the analyzer (seconds), so that a
+			// bad file fails at once.
+			files := make([][]sentiment.Labeled, len(args))
+			for i, f := range args {
+				items, err := sentiment.ReadLabeledFile(f)
+				if err != nil {
+					return err
+				}
+				if evalHeldOut > 0 {
+					items = heldOutOnly(items, evalHeldOut)
+				}
+				files[i] = items
+			}
 			a, err := newAnalyzer(evalModel)
 			if err != nil {
 				return err
@@ -74,16 +87,9 @@ func init() {
 				sentiment.Evaluation
 			}
 			var evals []fileEval
-			for _, f := range args {
-				items, err := sentiment.ReadLabeledFile(f)
-				if err != nil {
-					return err
-				}
-				if evalHeldOut > 0 {
-					items = heldOutOnly(items, evalHeldOut)
-				}
-				all = append(all, items...)
-				evals = append(evals, fileEval{f, sentiment.Evaluate(a, scorer, items)})
+			for i, f := range args {
+				all = append(all, files[i]...)
+				evals = append(evals, fileEval{f, sentiment.Evaluate(a, scorer, files[i])})
 			}
 			if len(args) > 1 {
 				ev := sentiment.Evaluate(a, scorer, all)
