@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"context"
 	"math/rand/v2"
 	"os"
@@ -137,7 +138,10 @@ func TestCrashKill9ExactlyOnceAsAnalystsSeeIt(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	if stalls > 0 {
-		t.Logf("the final consumer stalled %d time(s) and was restarted", stalls)
+		// On stderr as well, so that CI's non-verbose output records it.
+		msg := fmt.Sprintf("TestCrashKill9: the final consumer stalled %d time(s) and was restarted", stalls)
+		t.Log(msg)
+		fmt.Fprintln(os.Stderr, msg)
 	}
 	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGTERM)
