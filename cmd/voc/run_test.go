@@ -1,8 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
