@@ -29,6 +29,37 @@ var labelCases = []struct{ text, label string }{
 	{"It arrived dead on arrival", "neg"},
 }
 
+// modelCases are hard cases the trained model (with the rules) must get
+// right; the rules alone may not: negated negatives, polite complaints,
+// contrast in both directions, sarcasm, fault reports without emotion.
+var modelCases = []struct{ text, label string }{
+	{"一点都不麻烦，很快就弄好了", "pos"},
+	{"麻烦你们认真处理一下，这已经是我第三次反映了", "neg"},
+	{"洗衣机排水很慢，请问怎么清理过滤网", "neu"},
+	{"虽然排队久了点，但是师傅修得很好", "pos"},
+	{"师傅态度挺好，可惜电视还是坏的", "neg"},
+	{"真是太感谢了，修了三次还是坏的", "neg"},
+	{"Oh great, it broke again", "neg"},
+	{"Although the wait was long, the technician was excellent", "pos"},
+	{"The agent was polite, but nothing was fixed", "neg"},
+	{"I'd appreciate a reply, this is my fourth email", "neg"},
+	{"The washer won't drain, how do I clean the filter?", "neu"},
+}
+
+func TestModelHardCases(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range modelCases {
+		t.Run(tc.text, func(t *testing.T) {
+			if r := a.Analyze(tc.text); r.Label != tc.label {
+				t.Fatalf("label %s (score %.2f), want %s", r.Label, r.Score, tc.label)
+			}
+		})
+	}
+}
+
 func TestAnalyzeLabels(t *testing.T) {
 	a, err := New()
 	if err != nil {
