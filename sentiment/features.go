@@ -88,7 +88,8 @@ func (f featurizer) features(norm string, buf *featureBuf) []linear.Feature {
 	buf.units = appendUnits(buf.units[:0], norm)
 	x := buf.x[:0]
 	u := buf.units
-	after := f.lex.contrastUnit(norm, u)
+	before, afterText, found := f.lex.splitContrast(norm)
+	after := contrastUnit(before, afterText, found, u)
 	for i := range u {
 		x = append(x, hashed(u[i]^saltUni))
 		if i >= 1 {
@@ -111,7 +112,7 @@ func (f featurizer) features(norm string, buf *featureBuf) []linear.Feature {
 			x[i].Value = v
 		}
 	}
-	s := f.lex.Score(norm)
+	s := f.lex.scoreSplit(norm, before, afterText, found)
 	x = append(x, linear.Feature{Index: denseLexScore, Value: float32(s)}, linear.Feature{Index: uint32(denseLexBin0 + lexBin(s)), Value: 1})
 	if after >= 0 {
 		x = append(x, linear.Feature{Index: denseContrast, Value: 1})
@@ -196,15 +197,16 @@ func fnv(s string) uint64 {
 	return h
 }
 
-// contrastUnit returns the index of the first unit after the last contrast
-// word of norm, or -1. It re-splits the text before the contrast word, which
-// is cheap for short texts.
-func (l *Lexicon) contrastUnit(norm string, units []uint64) int {
-	before, after, found := l.splitContrast(norm)
+// contrastUnit returns the index of the first of units (the units of the
+// whole text) that belongs to after, the clause after the last contrast word
+// (splitContrast), or -1.
+func contrastUnit(before, after string, found bool, units []uint64) int {
 	if !found || strings.TrimSpace(before) == "" || strings.TrimSpace(after) == "" {
 		return -1
 	}
-	n := len(appendUnits(nil, after))
+	// Count the clause's units in the spare capacity of units: no allocation
+	// for short texts, and units itself is unchanged.
+	n := len(appendUnits(units[len(units):len(units)], after))
 	if n == 0 || n >= len(units) {
 		return -1
 	}

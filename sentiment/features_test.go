@@ -52,7 +52,8 @@ func TestContrastUnit(t *testing.T) {
 	}
 	for _, tc := range tests {
 		u := appendUnits(nil, tc.in)
-		if got := lex.contrastUnit(tc.in, u); got != tc.want {
+		before, after, found := lex.splitContrast(tc.in)
+		if got := contrastUnit(before, after, found, u); got != tc.want {
 			t.Errorf("contrastUnit(%q) = %d, want %d", tc.in, got, tc.want)
 		}
 	}

@@ -21,11 +21,17 @@ var (
 
 // Score returns the sentiment of a normalised text in [-1, 1].
 func (l *Lexicon) Score(norm string) float64 {
+	before, after, found := l.splitContrast(norm)
+	return l.scoreSplit(norm, before, after, found)
+}
+
+// scoreSplit is Score with norm already split at its last contrast word
+// (splitContrast), for callers that need the split too.
+func (l *Lexicon) scoreSplit(norm, before, after string, found bool) float64 {
 	if norm == "" {
 		return 0
 	}
 	// Contrast: the clause after the last contrast word dominates.
-	before, after, found := l.splitContrast(norm)
 	var sum float64
 	if found && strings.TrimSpace(before) != "" && strings.TrimSpace(after) != "" {
 		sum = 0.5*l.clause(before) + 1.5*l.clause(after)
