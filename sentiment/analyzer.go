@@ -145,21 +145,3 @@ func (a *Analyzer) sentiment(norm string, s Scorer) (float32, string) {
 	}
 	return p[2] - p[0], Labels[best]
 }
-
-// ContactSentiment summarises a contact's customer messages.
-type ContactSentiment struct {
-	First, Last, Min, Shift float32
-}
-
-// Aggregate summarises customer-message scores given in time order.
-func Aggregate(scores []float32) ContactSentiment {
-	if len(scores) == 0 {
-		return ContactSentiment{}
-	}
-	c := ContactSentiment{First: scores[0], Last: scores[len(scores)-1], Min: scores[0]}
-	for _, s := range scores {
-		c.Min = min(c.Min, s)
-	}
-	c.Shift = c.Last - c.First
-	return c
-}

@@ -119,13 +119,6 @@ func TestAnalyzeTopicsKeywordsRedaction(t *testing.T) {
 	}
 }
 
-func TestAggregate(t *testing.T) {
-	c := Aggregate([]float32{-0.4, -0.8, 0.6})
-	if c.First != -0.4 || c.Last != 0.6 || c.Min != -0.8 || c.Shift < 0.99 || c.Shift > 1.01 {
-		t.Fatalf("%+v", c)
-	}
-}
-
 func TestNewLoadsOnce(t *testing.T) {
 	a1, err1 := New()
 	a2, err2 := New()

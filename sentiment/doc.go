@@ -6,8 +6,9 @@
 // Analyzer.Analyze runs all of it on one text; the pipeline uses it as its
 // Enricher, so texts reach ClickHouse redacted and enriched. New loads the
 // dictionaries and the model once per process; an Analyzer is safe for
-// concurrent use. Aggregate summarises a contact's customer messages (first,
-// last, lowest score and the shift from first to last).
+// concurrent use. The contact-level summary (first, last and lowest customer
+// score, shift from first to last) is computed in ClickHouse, in the contacts
+// view, from the message scores this package writes.
 //
 // Pieces, in the order Analyze runs them:
 //   - Redact: mainland mobile and landline numbers, 18-digit ID numbers
