@@ -1,9 +1,6 @@
 package pipeline
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // Message is one record read from a stream, with where it came from.
 type Message struct {
@@ -71,7 +68,7 @@ func (NopEnricher) Enrich(text string) Enrichment { return Enrichment{Redacted: 
 
 // EnrichEvent redacts every free-text field of ev in place and returns the
 // combined enrichment: sentiment of the longest text, union of PII kinds,
-// keywords and topics.
+// keywords and topics. Its Redacted is empty: the redacted texts are in ev.
 func EnrichEvent(e Enricher, ev Event) Enrichment {
 	var out Enrichment
 	longest := -1
@@ -86,16 +83,7 @@ func EnrichEvent(e Enricher, ev Event) Enrichment {
 		out.Keywords = appendUnique(out.Keywords, en.Keywords...)
 		out.Topics = appendUnique(out.Topics, en.Topics...)
 	}
-	out.Redacted = strings.Join(textsOf(ev), "\n")
 	return out
-}
-
-func textsOf(ev Event) []string {
-	var s []string
-	for _, p := range ev.Texts() {
-		s = append(s, *p)
-	}
-	return s
 }
 
 func appendUnique(dst []string, vs ...string) []string {
