@@ -263,20 +263,43 @@ func (r *Runner) flush(ctx context.Context, batch []Record) error {
 		return err
 	}
 	commitMS := time.Since(tCommit).Milliseconds()
-	for _, rec := range batch {
-		if rec.Reject != nil {
-			r.metrics.Rejected.WithLabelValues(rec.Msg.Topic, string(rec.Reject.Reason)).Inc()
-		} else {
-			r.metrics.Written.WithLabelValues(rec.Msg.Topic).Inc()
-		}
-		r.metrics.Committed.WithLabelValues(rec.Msg.Topic, partitionLabel(rec.Msg.Partition)).Set(float64(rec.Msg.Offset))
-	}
+	r.countFlushed(batch)
 	r.metrics.Flushes.Inc()
 	r.metrics.BatchSize.Observe(float64(len(batch)))
 	r.metrics.FlushSeconds.Observe(time.Since(t0).Seconds())
 	r.log.Debug("flushed batch", "records", len(batch), "rejects", len(rejects), "ms", time.Since(t0).Milliseconds(),
 		"write_ms", tWrite.Milliseconds(), "commit_ms", commitMS)
 	return nil
+}
+
+// countFlushed updates the per-topic counters and the committed-offset
+// gauges once per label set rather than once per record.
+func (r *Runner) countFlushed(batch []Record) {
+	type part struct {
+		topic     string
+		partition int
+	}
+	type rejected struct{ topic, reason string }
+	written := map[string]int{}
+	rejects := map[rejected]int{}
+	committed := map[part]int64{}
+	for _, rec := range batch {
+		if rec.Reject != nil {
+			rejects[rejected{rec.Msg.Topic, string(rec.Reject.Reason)}]++
+		} else {
+			written[rec.Msg.Topic]++
+		}
+		committed[part{rec.Msg.Topic, rec.Msg.Partition}] = rec.Msg.Offset // the last record of a partition
+	}
+	for topic, n := range written {
+		r.metrics.Written.WithLabelValues(topic).Add(float64(n))
+	}
+	for k, n := range rejects {
+		r.metrics.Rejected.WithLabelValues(k.topic, k.reason).Add(float64(n))
+	}
+	for k, off := range committed {
+		r.metrics.Committed.WithLabelValues(k.topic, partitionLabel(k.partition)).Set(float64(off))
+	}
 }
 
 // enrich runs the enricher over the batch's texts on a bounded worker pool.
