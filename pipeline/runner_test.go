@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"sync"
 	"testing"
@@ -82,13 +81,34 @@ func (k *memSink) has(o int64) bool {
 	return k.offsets[o]
 }
 
-func TestRunnerCommitsOnlyWrittenAndRetries(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	s := testevents.Build(30)
+// memMessages encodes the events of testevents.Build(contacts) as messages
+// with consecutive offsets.
+func memMessages(contacts int) []pipeline.Message {
 	var msgs []pipeline.Message
-	for i, m := range testevents.Messages(s.Events) {
+	for i, m := range testevents.Messages(testevents.Build(contacts).Events) {
 		msgs = append(msgs, pipeline.Message{Topic: m.Topic, Offset: int64(i), Key: m.Key, Value: m.Value})
 	}
+	return msgs
+}
+
+// newMemRunner returns a runner over the in-memory source and sink with
+// short intervals and the events' dates accepted; tune adjusts the config.
+func newMemRunner(t *testing.T, src *memSource, sink *memSink, tune func(*pipeline.RunnerConfig)) *pipeline.Runner {
+	t.Helper()
+	cfg := pipeline.DefaultRunnerConfig()
+	cfg.FlushInterval = 20 * time.Millisecond
+	cfg.Limits.Now = func() time.Time { return testevents.Base.Add(30 * 24 * time.Hour) }
+	tune(&cfg)
+	r, err := pipeline.NewRunner(cfg, src, sink, nil, nil, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestRunnerCommitsOnlyWrittenAndRetries(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	msgs := memMessages(30)
 	tests := []struct {
 		name     string
 		failures int
@@ -102,15 +122,10 @@ func TestRunnerCommitsOnlyWrittenAndRetries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			sink := &memSink{failures: tc.failures, offsets: map[int64]bool{}}
 			src := &memSource{msgs: msgs, written: sink}
-			cfg := pipeline.DefaultRunnerConfig()
-			cfg.BatchSize = tc.batch
-			cfg.FlushInterval = 20 * time.Millisecond
-			cfg.MaxBackoff = 20 * time.Millisecond
-			cfg.Limits.Now = func() time.Time { return testevents.Base.Add(30 * 24 * time.Hour) }
-			r, err := pipeline.NewRunner(cfg, src, sink, nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := newMemRunner(t, src, sink, func(cfg *pipeline.RunnerConfig) {
+				cfg.BatchSize = tc.batch
+				cfg.MaxBackoff = 20 * time.Millisecond
+			})
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- r.Run(ctx) }()
