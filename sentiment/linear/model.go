@@ -49,14 +49,16 @@ func (m *Model) Probabilities(x []Feature, p []float32) {
 	softmax(p)
 }
 
-func softmax(p []float32) {
+// softmax turns scores into probabilities in place: float32 when scoring,
+// float64 when training.
+func softmax[F float32 | float64](p []F) {
 	mx := p[0]
 	for _, v := range p[1:] {
 		mx = max(mx, v)
 	}
-	var sum float32
+	var sum F
 	for i, v := range p {
-		p[i] = float32(math.Exp(float64(v - mx)))
+		p[i] = F(math.Exp(float64(v - mx)))
 		sum += p[i]
 	}
 	for i := range p {

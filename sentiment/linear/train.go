@@ -75,7 +75,7 @@ func Train(examples []Example, features, classes int, opts TrainOptions) (*Model
 					p[c] += row[c] * float64(f.Value)
 				}
 			}
-			softmax64(p)
+			softmax(p)
 			ew := float64(e.Weight)
 			if ew == 0 {
 				ew = 1
@@ -116,19 +116,4 @@ func Train(examples []Example, features, classes int, opts TrainOptions) (*Model
 		m.Bias[i] = float32(v)
 	}
 	return m, nil
-}
-
-func softmax64(p []float64) {
-	mx := p[0]
-	for _, v := range p[1:] {
-		mx = max(mx, v)
-	}
-	var sum float64
-	for i, v := range p {
-		p[i] = math.Exp(v - mx)
-		sum += p[i]
-	}
-	for i := range p {
-		p[i] /= sum
-	}
 }
