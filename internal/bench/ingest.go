@@ -163,22 +163,8 @@ func measureVoc(ctx context.Context, cfg IngestConfig, srv *chlocal.Server, brok
 			}
 		}()
 	}
-	var first time.Time
-	for {
-		var got uint64
-		if err := conn.QueryRow(ctx, vocRows).Scan(&got); err != nil {
-			return Rate{}, err
-		}
-		if got > 0 && first.IsZero() {
-			first = time.Now()
-		}
-		if int(got) >= n {
-			break
-		}
-		if time.Since(t0) > 30*time.Minute {
-			return Rate{}, fmt.Errorf("voc run wrote %d of %d events in 30 minutes", got, n)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := waitForRows(ctx, conn, vocRows, n, t0, "voc run"); err != nil {
+		return Rate{}, err
 	}
 	elapsed := time.Since(t0)
 	rss := peakRSSMB(cmd.Process.Pid)
@@ -211,21 +197,29 @@ func measureKafkaEngine(ctx context.Context, conn driver.Conn, broker string, pa
 		return Rate{}, err
 	}
 	defer conn.Exec(context.Background(), "DROP TABLE IF EXISTS raw.mv")
-	for {
-		var got uint64
-		if err := conn.QueryRow(ctx, "SELECT count() FROM raw.events").Scan(&got); err != nil {
-			return Rate{}, err
-		}
-		if int(got) >= n {
-			break
-		}
-		if time.Since(t0) > 30*time.Minute {
-			return Rate{}, fmt.Errorf("Kafka engine loaded %d of %d events in 30 minutes", got, n)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := waitForRows(ctx, conn, "SELECT count() FROM raw.events", n, t0, "the Kafka engine"); err != nil {
+		return Rate{}, err
 	}
 	elapsed := time.Since(t0)
 	return Rate{Name: "ClickHouse Kafka engine + MV into MergeTree (raw ceiling)", Events: n, Seconds: elapsed.Seconds(), EventsPerSec: float64(n) / elapsed.Seconds()}, nil
+}
+
+// waitForRows polls countQuery every 50 ms until it reaches n rows; who
+// loaded them names the loader in the error after 30 minutes from t0.
+func waitForRows(ctx context.Context, conn driver.Conn, countQuery string, n int, t0 time.Time, who string) error {
+	for {
+		var got uint64
+		if err := conn.QueryRow(ctx, countQuery).Scan(&got); err != nil {
+			return err
+		}
+		if int(got) >= n {
+			return nil
+		}
+		if time.Since(t0) > 30*time.Minute {
+			return fmt.Errorf("%s loaded %d of %d events in 30 minutes", who, got, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // peakRSSMB reads VmHWM (peak resident set) of pid.
