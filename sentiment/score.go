@@ -181,7 +181,13 @@ func (l *Lexicon) en(s string) float64 {
 			// Longest multi-word entry first; the phrase's words are
 			// consumed so that "hung up" is not also scored as "up".
 			for k := min(n, len(words)-i); k > 1; k-- {
-				if pv, pok := l.EN[strings.Join(words[i:i+k], " ")]; pok {
+				var buf [64]byte
+				key := append(buf[:0], words[i]...)
+				for _, w := range words[i+1 : i+k] {
+					key = append(append(key, ' '), w...)
+				}
+				// string(key) in a map index does not allocate.
+				if pv, pok := l.EN[string(key)]; pok {
 					v, ok = pv, true
 					i += k - 1
 					break
