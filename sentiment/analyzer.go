@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/voc-analytics/voc/sentiment/linear"
@@ -86,10 +87,14 @@ func (a *Analyzer) Analyze(text string) Result {
 	redacted, pii := Redact(text)
 	norm := Normalize(redacted)
 	score, label := a.sentiment(norm, ScorerCombined)
+	kwText := norm
+	if strings.IndexByte(norm, '[') >= 0 { // the regexp would copy every text
+		kwText = placeholders.ReplaceAllString(norm, " ")
+	}
 	return Result{
 		Text: text, Redacted: redacted, Lang: DetectLang(norm), PII: pii,
 		Score: score, Label: label,
-		Keywords: a.keywords.Extract(placeholders.ReplaceAllString(norm, " "), 5),
+		Keywords: a.keywords.Extract(kwText, 5),
 		Topics:   a.taxonomy.Match(norm),
 	}
 }
