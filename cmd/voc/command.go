@@ -19,10 +19,35 @@ type command struct {
 	Summary string // one line for `voc help`
 	Usage   string // argument synopsis after the name, e.g. "[flags] FILE..."
 	Hidden  bool   // internal commands not listed by `voc help`
-	// Flags declares the command's flags on fs; may be nil.
+	// New builds one invocation of the command with its default
+	// configuration. It is called afresh for every run (and for --help), so
+	// no flag value survives from one in-process run to the next.
+	New func() Invocation
+
+	// Deprecated shape, being replaced by New: Flags declares the command's
+	// flags on fs (may be nil) and Run executes it.
 	Flags func(fs *flag.FlagSet)
-	// Run executes the command with the positional arguments left after flag parsing.
-	Run func(ctx context.Context, env *Env, args []string) error
+	Run   func(ctx context.Context, env *Env, args []string) error
+}
+
+// Invocation is one run of a command, after the Main type of
+// benbjohnson/wtf's cmd/wtfd: a struct holding the command's config with its
+// defaults set by the constructor, Flags binding flags to that config, and
+// Run doing the work with the positional arguments. Run closes whatever it
+// opened before it returns. Tests build the struct, set its config and call
+// Run in-process.
+type Invocation interface {
+	Flags(fs *flag.FlagSet)
+	Run(ctx context.Context, env *Env, args []string) error
+}
+
+// invocation returns the flag and run functions for one run of c.
+func (c *command) invocation() (flags func(*flag.FlagSet), run func(context.Context, *Env, []string) error) {
+	if c.New != nil {
+		m := c.New()
+		return m.Flags, m.Run
+	}
+	return c.Flags, c.Run
 }
 
 // Env is what every command gets from main: streams and a logger.
@@ -92,8 +117,9 @@ func Main(ctx context.Context, env *Env, args []string) int {
 	}
 	fs := flag.NewFlagSet("voc "+c.Name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	if c.Flags != nil {
-		c.Flags(fs)
+	flags, run := c.invocation()
+	if flags != nil {
+		flags(fs)
 	}
 	fs.Usage = func() { usageFlags(env.Stderr, c, fs) }
 	if err := fs.Parse(rest); err != nil {
@@ -102,7 +128,7 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		}
 		return 2
 	}
-	if err := c.Run(ctx, env, fs.Args()); err != nil {
+	if err := run(ctx, env, fs.Args()); err != nil {
 		if ctx.Err() != nil && err == ctx.Err() {
 			return 0
 		}
@@ -115,8 +141,8 @@ func Main(ctx context.Context, env *Env, args []string) int {
 
 func usage(w io.Writer, c *command) {
 	fs := flag.NewFlagSet("voc "+c.Name, flag.ContinueOnError)
-	if c.Flags != nil {
-		c.Flags(fs)
+	if flags, _ := c.invocation(); flags != nil {
+		flags(fs)
 	}
 	usageFlags(w, c, fs)
 }
