@@ -39,8 +39,8 @@ type TrainConfig struct {
 	Epochs         int
 	Seed           uint64
 	// Exclude names label<TAB>text files (the evaluation sets) whose texts
-	// must never be trained on: training lines with the same normalised text
-	// are dropped.
+	// must never be trained on: training lines with the same text or a
+	// near-copy of one (NearCopyIndex) are dropped.
 	Exclude      []string
 	LearningRate float64 // AdaGrad base rate (0: linear's default)
 	L2           float64 // weight decay (0: linear's default)
@@ -68,9 +68,15 @@ func HeldOut(text string, percent int) bool {
 type TrainStats struct {
 	Path                 string
 	Train, HeldOut       int
-	Excluded             int            // lines also in an Exclude file
+	Excluded             int            // lines also in an Exclude file, or near-copies of one
 	PerLabel             map[string]int // training examples per label
 	WeightedContribution float64
+}
+
+// DefaultTrainConfig is how `voc sentiment train` (and so `make model`)
+// trains unless told otherwise.
+func DefaultTrainConfig() TrainConfig {
+	return TrainConfig{HoldoutPercent: 10, Epochs: 6, Seed: 1, LearningRate: 0.1, L2: 1e-5}
 }
 
 // Train fits the sentiment model on cfg.Files. Texts go through the same
@@ -83,18 +89,19 @@ func Train(cfg TrainConfig) (*linear.Model, []TrainStats, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	excluded := map[string]bool{}
+	var excludedTexts []string
 	for _, path := range cfg.Exclude {
 		items, err := ReadLabeledFile(path)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read excluded texts: %w", err)
 		}
 		for _, it := range items {
-			if k := TextKey(it.Text); k != "" {
-				excluded[k] = true
-			}
+			excludedTexts = append(excludedTexts, it.Text)
 		}
 	}
+	// Excluded texts and their near-copies (NearCopyThreshold) are not
+	// trained on.
+	excluded := NewNearCopyIndex(excludedTexts)
 	f := featurizer{lex}
 	var examples []linear.Example
 	var stats []TrainStats
@@ -105,7 +112,7 @@ func Train(cfg TrainConfig) (*linear.Model, []TrainStats, error) {
 		}
 		st := TrainStats{Path: tf.Path, PerLabel: map[string]int{}}
 		for _, it := range items {
-			if excluded[TextKey(it.Text)] {
+			if _, _, near := excluded.Match(it.Text); near {
 				st.Excluded++
 				continue
 			}

@@ -133,11 +133,12 @@ func init() {
 		Usage:   "[--out FILE] [--holdout PERCENT] [--exclude EVALFILE]... [--epochs N] [--seed N] FILE[:WEIGHT]...",
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&trainOut, "out", sentiment.ModelPath, "where to write the model; the binary embeds "+sentiment.ModelPath+" when built")
-			fs.IntVar(&trainHoldout, "holdout", 10, "percent of each file's lines (chosen by a hash of the text) left out of training; 'voc sentiment eval --heldout' evaluates them")
-			fs.IntVar(&trainEpochs, "epochs", 6, "passes over the training data")
-			fs.Uint64Var(&trainSeed, "seed", 1, "shuffling seed")
-			fs.Float64Var(&trainRate, "rate", 0.1, "AdaGrad learning rate")
-			fs.Float64Var(&trainL2, "l2", 1e-5, "L2 weight decay")
+			d := sentiment.DefaultTrainConfig()
+			fs.IntVar(&trainHoldout, "holdout", d.HoldoutPercent, "percent of each file's lines (chosen by a hash of the text) left out of training; 'voc sentiment eval --heldout' evaluates them")
+			fs.IntVar(&trainEpochs, "epochs", d.Epochs, "passes over the training data")
+			fs.Uint64Var(&trainSeed, "seed", d.Seed, "shuffling seed")
+			fs.Float64Var(&trainRate, "rate", d.LearningRate, "AdaGrad learning rate")
+			fs.Float64Var(&trainL2, "l2", d.L2, "L2 weight decay")
 			fs.Var(&trainExclude, "exclude", "label<TAB>text file whose texts are never trained on, e.g. an evaluation set (repeatable)")
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
