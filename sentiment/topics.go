@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/voc-analytics/voc/internal/catalog"
 )
 
 //go:embed taxonomy.yaml
@@ -35,7 +37,9 @@ type keywordRef struct {
 	topic int
 }
 
-// LoadTaxonomy parses a taxonomy YAML document (nil: the embedded one).
+// LoadTaxonomy parses a taxonomy YAML document (nil: the embedded one). A
+// topic without zh/en names takes them from internal/catalog, whose topic
+// ids the embedded taxonomy uses.
 func LoadTaxonomy(doc []byte) (*Taxonomy, error) {
 	if doc == nil {
 		doc = taxonomyYAML
@@ -51,6 +55,14 @@ func LoadTaxonomy(doc []byte) (*Taxonomy, error) {
 			return nil, fmt.Errorf("taxonomy topic %d: missing or duplicate id %q", i, tp.ID)
 		}
 		seen[tp.ID] = true
+		if ct, ok := catalog.TopicByID(tp.ID); ok {
+			if tp.ZH == "" {
+				tp.ZH = ct.Zh
+			}
+			if tp.EN == "" {
+				tp.EN = ct.En
+			}
+		}
 		for j, k := range tp.Keywords {
 			k = strings.ToLower(k)
 			if k == "" {

@@ -20,7 +20,7 @@ func TestTaxonomyMatch(t *testing.T) {
 		{"repair and wait", "师傅说上门，等了半天没人理", []string{"repair-progress", "wait-time"}},
 		{"refund", "退款什么时候到账", []string{"refund-billing"}},
 		{"english", "the remote stopped working after the firmware update", []string{"remote", "update-firmware"}},
-		{"hdmi pattern", "hdmi 2口没信号", []string{"other-hardware"}},
+		{"hdmi pattern", "hdmi 2口没信号", []string{"other"}},
 		{"nothing", "你好", []string{}},
 		{"empty", "", []string{}},
 	}

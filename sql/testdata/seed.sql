@@ -1,4 +1,4 @@
--- Events of two contacts, one ticket, one survey and one post. The test
+-- Events of two contacts, one ticket, two surveys (one never answered) and one post. The test
 -- inserts this file twice, as Kafka re-delivery would: results must not change.
 INSERT INTO contact_events (event_id, event_type, schema_version, occurred_at, contact_id, customer_id, channel, product_model, customer_tags, queue, agent_id, to_team, stage, resolved, service_category, ticket_id) VALUES
 ('e1', 'contact.started', 1, '2026-11-02 10:00:00', 'c1', 'u1', 'app', 'E8N 65', ['vip'], '', '', '', '', NULL, '', ''),
@@ -32,7 +32,8 @@ INSERT INTO ticket_events (event_id, event_type, schema_version, occurred_at, ti
 ('t1e8', 'ticket.closed', 1, '2026-11-06 10:20:00', 't1', '', '', '', '', '', 0, '');
 INSERT INTO survey_events (event_id, event_type, schema_version, occurred_at, survey_id, contact_id, customer_id, channel, csat, likes32, nps, solved, comment, sentiment_score, sentiment_label) VALUES
 ('s1e1', 'survey.sent', 1, '2026-11-02 10:21:00', 's1', 'c1', 'u1', 'app', NULL, NULL, NULL, NULL, '', 0, ''),
-('s1e2', 'survey.answered', 1, '2026-11-02 12:00:00', 's1', '', '', '', 2, -1, 3, false, '转来转去太麻烦', -0.7, 'neg');
+('s1e2', 'survey.answered', 1, '2026-11-02 12:00:00', 's1', '', '', '', 2, -1, 3, false, '转来转去太麻烦', -0.7, 'neg'),
+('s2e1', 'survey.sent', 1, '2026-11-02 11:05:00', 's2', 'c2', 'u2', 'phone', NULL, NULL, NULL, NULL, '', 0, '');
 INSERT INTO suggestion_events (event_id, event_type, schema_version, occurred_at, post_id, author_id, title, text, voter_id, comment_id, to_status) VALUES
 ('p1e1', 'suggestion.posted', 1, '2026-11-03 09:00:00', 'p1', 'emp1', '减少转接', '建议按问题类型直接路由', '', '', ''),
 ('p1e2', 'suggestion.endorsed', 1, '2026-11-03 10:00:00', 'p1', '', '', '', 'emp2', '', ''),
