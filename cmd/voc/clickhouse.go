@@ -30,7 +30,7 @@ func defaultDataDir(getenv func(string) string) string {
 
 // clickhouseFlag declares --clickhouse on fs.
 func clickhouseFlag(fs *flag.FlagSet, dsn *string) {
-	fs.StringVar(dsn, "clickhouse", "", "ClickHouse DSN, e.g. clickhouse://user@host:9000/voc (default $VOC_CLICKHOUSE_DSN, else a running 'voc local', else an embedded server; password from $VOC_CLICKHOUSE_PASSWORD or $VOC_CLICKHOUSE_PASSWORD_FILE)")
+	fs.StringVar(dsn, "clickhouse", *dsn, "ClickHouse DSN, e.g. clickhouse://user@host:9000/voc (default $VOC_CLICKHOUSE_DSN, else a running 'voc local', else an embedded server; password from $VOC_CLICKHOUSE_PASSWORD or $VOC_CLICKHOUSE_PASSWORD_FILE)")
 }
 
 // withClickHouse resolves ClickHouse from the flag, the environment or a
@@ -50,7 +50,7 @@ func withClickHouse(ctx context.Context, env *Env, dsnFlag string, fn func(*clic
 	}
 	dataDir := filepath.Join(defaultDataDir(env.Getenv), "clickhouse")
 	env.Log.Info("no ClickHouse configured: starting the embedded one", "data_dir", dataDir)
-	srv, err := chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: env.Log})
+	srv, err := chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: env.Log, Getenv: env.Getenv})
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,6 @@ type command struct {
 	// configuration. It is called afresh for every run (and for --help), so
 	// no flag value survives from one in-process run to the next.
 	New func() Invocation
-
-	// Deprecated shape, being replaced by New: Flags declares the command's
-	// flags on fs (may be nil) and Run executes it.
-	Flags func(fs *flag.FlagSet)
-	Run   func(ctx context.Context, env *Env, args []string) error
 }
 
 // Invocation is one run of a command, after the Main type of
@@ -41,14 +36,10 @@ type Invocation interface {
 	Run(ctx context.Context, env *Env, args []string) error
 }
 
-// invocation returns the flag and run functions for one run of c.
-func (c *command) invocation() (flags func(*flag.FlagSet), run func(context.Context, *Env, []string) error) {
-	if c.New != nil {
-		m := c.New()
-		return m.Flags, m.Run
-	}
-	return c.Flags, c.Run
-}
+// noFlags is embedded by invocations of commands without flags.
+type noFlags struct{}
+
+func (noFlags) Flags(*flag.FlagSet) {}
 
 // Env is what every command gets from main: streams and a logger.
 type Env struct {
@@ -65,6 +56,9 @@ var commands = map[string]*command{}
 func register(c *command) {
 	if _, dup := commands[c.Name]; dup {
 		panic("voc: duplicate command " + c.Name)
+	}
+	if c.New == nil {
+		panic("voc: command " + c.Name + " has no New")
 	}
 	commands[c.Name] = c
 }
@@ -117,10 +111,8 @@ func Main(ctx context.Context, env *Env, args []string) int {
 	}
 	fs := flag.NewFlagSet("voc "+c.Name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	flags, run := c.invocation()
-	if flags != nil {
-		flags(fs)
-	}
+	inv := c.New()
+	inv.Flags(fs)
 	fs.Usage = func() { usageFlags(env.Stderr, c, fs) }
 	if err := fs.Parse(rest); err != nil {
 		if err == flag.ErrHelp {
@@ -128,7 +120,7 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		}
 		return 2
 	}
-	if err := run(ctx, env, fs.Args()); err != nil {
+	if err := inv.Run(ctx, env, fs.Args()); err != nil {
 		if ctx.Err() != nil && err == ctx.Err() {
 			return 0
 		}
@@ -141,9 +133,7 @@ func Main(ctx context.Context, env *Env, args []string) int {
 
 func usage(w io.Writer, c *command) {
 	fs := flag.NewFlagSet("voc "+c.Name, flag.ContinueOnError)
-	if flags, _ := c.invocation(); flags != nil {
-		flags(fs)
-	}
+	c.New().Flags(fs)
 	usageFlags(w, c, fs)
 }
 
@@ -174,7 +164,10 @@ func logLevel(getenv func(string) string) slog.Level {
 	return slog.LevelInfo
 }
 
+// defaultEnv is the process's environment; everything after it reads
+// variables through Env.Getenv.
 func defaultEnv() *Env {
-	format := os.Getenv("VOC_LOG_FORMAT")
-	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Log: newLogger(os.Stderr, format, logLevel(os.Getenv)), Getenv: os.Getenv}
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	env.Log = newLogger(env.Stderr, env.Getenv("VOC_LOG_FORMAT"), logLevel(env.Getenv))
+	return env
 }

@@ -15,30 +15,45 @@ import (
 
 	"github.com/voc-analytics/voc/internal/generate"
 	"github.com/voc-analytics/voc/internal/localenv"
-	"github.com/voc-analytics/voc/pipeline"
 )
 
 func init() {
-	f := localFlags{chPort: 19000, httpPort: 18123, kafkaPort: 19092, partitions: 4, kafkaMemory: true}
-	gen := generate.DefaultConfig()
-	gen.Days, gen.ContactsPerDay = 14, 5000
-	var exitAfter bool
 	register(&command{
 		Name:    "demo",
 		Summary: "everything embedded: ClickHouse + Kafka, realistic data generated into Kafka, ingested by the pipeline, headline figures printed",
 		Usage:   "[flags]",
-		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&f.dataDir, "data-dir", "", "data directory (default $VOC_DATA_DIR/demo, else ~/.local/share/voc/demo); wiped at start")
-			fs.IntVar(&f.chPort, "clickhouse-port", f.chPort, "ClickHouse native port (0 = free port)")
-			fs.IntVar(&f.httpPort, "http-port", f.httpPort, "ClickHouse HTTP port (0 = free port)")
-			fs.IntVar(&f.kafkaPort, "kafka-port", f.kafkaPort, "Kafka port (0 = free port)")
-			fs.IntVar(&gen.Days, "days", gen.Days, "days of history to generate")
-			fs.IntVar(&gen.ContactsPerDay, "contacts-per-day", gen.ContactsPerDay, "contacts per day")
-			fs.Float64Var(&gen.MalformedRate, "malformed-rate", 0.001, "share of malformed messages, to show the dead-letter path")
-			fs.BoolVar(&exitAfter, "exit", false, "exit after printing the figures instead of serving until interrupted")
-		},
-		Run: func(ctx context.Context, env *Env, args []string) error { return runDemo(ctx, env, f, gen, exitAfter) },
+		New:     func() Invocation { return newDemoMain() },
 	})
+}
+
+// demoMain is one run of `voc demo`.
+type demoMain struct {
+	local     localFlags
+	gen       generate.Config
+	exitAfter bool
+}
+
+func newDemoMain() *demoMain {
+	m := &demoMain{local: defaultLocalFlags(), gen: generate.DefaultConfig()}
+	m.local.kafkaMemory = true
+	m.gen.Days, m.gen.ContactsPerDay, m.gen.MalformedRate = 14, 5000, 0.001
+	return m
+}
+
+func (m *demoMain) Flags(fs *flag.FlagSet) {
+	f, gen := &m.local, &m.gen
+	fs.StringVar(&f.dataDir, "data-dir", f.dataDir, "data directory (default $VOC_DATA_DIR/demo, else ~/.local/share/voc/demo); wiped at start")
+	fs.IntVar(&f.chPort, "clickhouse-port", f.chPort, "ClickHouse native port (0 = free port)")
+	fs.IntVar(&f.httpPort, "http-port", f.httpPort, "ClickHouse HTTP port (0 = free port)")
+	fs.IntVar(&f.kafkaPort, "kafka-port", f.kafkaPort, "Kafka port (0 = free port)")
+	fs.IntVar(&gen.Days, "days", gen.Days, "days of history to generate")
+	fs.IntVar(&gen.ContactsPerDay, "contacts-per-day", gen.ContactsPerDay, "contacts per day")
+	fs.Float64Var(&gen.MalformedRate, "malformed-rate", gen.MalformedRate, "share of malformed messages, to show the dead-letter path")
+	fs.BoolVar(&m.exitAfter, "exit", m.exitAfter, "exit after printing the figures instead of serving until interrupted")
+}
+
+func (m *demoMain) Run(ctx context.Context, env *Env, args []string) error {
+	return runDemo(ctx, env, m.local, m.gen, m.exitAfter)
 }
 
 func runDemo(ctx context.Context, env *Env, f localFlags, gen generate.Config, exitAfter bool) error {
@@ -67,11 +82,11 @@ func runDemo(ctx context.Context, env *Env, f localFlags, gen generate.Config, e
 	}
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
-	rf := runFlags{cfg: pipeline.DefaultRunnerConfig(), dsn: svc.state.ClickHouseDSN, brokers: svc.kafka.Addr, group: "voc",
-		httpAddr: opsAddr, logFormat: "text", enrich: defaultEnrich, noMigrate: true}
-	rf.cfg.Limits.MaxPast = 10 * 365 * 24 * time.Hour
+	run := newRunMain()
+	run.dsn, run.brokers, run.httpAddr, run.noMigrate = svc.state.ClickHouseDSN, svc.kafka.Addr, opsAddr, true
+	run.cfg.Limits.MaxPast = 10 * 365 * 24 * time.Hour
 	runErr := make(chan error, 1)
-	go func() { runErr <- runIngest(runCtx, env, rf) }()
+	go func() { runErr <- run.Run(runCtx, env, nil) }()
 
 	t0 := time.Now()
 	fmt.Fprintf(env.Stdout, "\nGenerating %d days x %d contacts/day from %s into Kafka ...\n", gen.Days, gen.ContactsPerDay, gen.Start.Format(time.DateOnly))

@@ -14,79 +14,91 @@ import (
 )
 
 func init() {
-	var (
-		cfg       = generate.DefaultConfig()
-		start     string
-		to, out   string
-		brokers   string
-		rate      float64
-		follow    bool
-		batchSize int
-	)
 	register(&command{
 		Name:    "generate",
 		Summary: "generate realistic contacts, tickets, surveys and suggestions (to Kafka or JSONL files)",
 		Usage:   "[flags]",
-		Flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&cfg.Days, "days", cfg.Days, "days of history")
-			fs.IntVar(&cfg.ContactsPerDay, "contacts-per-day", cfg.ContactsPerDay, "average contacts (chats and calls) per day")
-			fs.StringVar(&start, "start", cfg.Start.Format(time.DateOnly), "first day (YYYY-MM-DD, Asia/Shanghai)")
-			fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed: the same seed and flags give byte-identical events")
-			fs.StringVar(&to, "to", "kafka", "output: kafka or jsonl")
-			fs.StringVar(&out, "out", "", "directory for --to jsonl (one <topic>.jsonl file per topic)")
-			fs.StringVar(&brokers, "brokers", "", "Kafka bootstrap brokers host:port,... (default $VOC_KAFKA_BROKERS, else a running 'voc local')")
-			fs.Float64Var(&rate, "rate", 0, "messages per second; 0 = as fast as possible")
-			fs.BoolVar(&follow, "follow", false, "after the history, keep producing in real time until interrupted")
-			fs.Float64Var(&cfg.MalformedRate, "malformed-rate", 0, "share of extra malformed messages (0..0.5), to exercise the dead-letter path")
-			fs.BoolVar(&cfg.EmergingIssue, "emerging-issue", cfg.EmergingIssue, "plant the emerging issue: a firmware update breaks the remote of one TV model")
-			fs.StringVar(&cfg.EmergingModel, "emerging-model", cfg.EmergingModel, "model hit by the emerging issue")
-			fs.IntVar(&cfg.EmergingFromDay, "emerging-from-day", cfg.EmergingFromDay, "day (0-based) the emerging issue starts")
-			fs.IntVar(&batchSize, "batch-size", 1000, "Kafka producer batch size")
-		},
-		Run: func(ctx context.Context, env *Env, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("unexpected arguments %q", args)
-			}
-			t, err := generate.ParseStart(start)
-			if err != nil {
-				return err
-			}
-			cfg.Start = t
-			var sink generate.Sink
-			switch to {
-			case "jsonl":
-				if out == "" {
-					return errors.New("--to jsonl needs --out DIR")
-				}
-				s, err := generate.NewJSONLSink(out)
-				if err != nil {
-					return err
-				}
-				sink = s
-			case "kafka":
-				addrs, err := localenv.Brokers(brokers, env.Getenv)
-				if err != nil {
-					return err
-				}
-				sink = generate.NewKafkaSink(addrs, batchSize)
-				env.Log.Info("producing to kafka", "brokers", addrs)
-			default:
-				return fmt.Errorf("--to %q: want kafka or jsonl", to)
-			}
-			opt := generate.Options{Rate: rate, Follow: follow}
-			if isTerminal(env.Stderr) {
-				opt.Progress = progressPrinter(env.Stderr)
-			}
-			sum, err := generate.Run(ctx, cfg, sink, opt)
-			if opt.Progress != nil {
-				fmt.Fprint(env.Stderr, "\r\033[K")
-			}
-			if sum != nil {
-				sum.Print(env.Stdout)
-			}
-			return err
-		},
+		New:     func() Invocation { return newGenerateMain() },
 	})
+}
+
+// generateMain is one run of `voc generate`.
+type generateMain struct {
+	cfg       generate.Config
+	start     string
+	to, out   string
+	brokers   string
+	rate      float64
+	follow    bool
+	batchSize int
+}
+
+func newGenerateMain() *generateMain {
+	cfg := generate.DefaultConfig()
+	return &generateMain{cfg: cfg, start: cfg.Start.Format(time.DateOnly), to: "kafka", batchSize: 1000}
+}
+
+func (m *generateMain) Flags(fs *flag.FlagSet) {
+	cfg := &m.cfg
+	fs.IntVar(&cfg.Days, "days", cfg.Days, "days of history")
+	fs.IntVar(&cfg.ContactsPerDay, "contacts-per-day", cfg.ContactsPerDay, "average contacts (chats and calls) per day")
+	fs.StringVar(&m.start, "start", m.start, "first day (YYYY-MM-DD, Asia/Shanghai)")
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed: the same seed and flags give byte-identical events")
+	fs.StringVar(&m.to, "to", m.to, "output: kafka or jsonl")
+	fs.StringVar(&m.out, "out", m.out, "directory for --to jsonl (one <topic>.jsonl file per topic)")
+	fs.StringVar(&m.brokers, "brokers", m.brokers, "Kafka bootstrap brokers host:port,... (default $VOC_KAFKA_BROKERS, else a running 'voc local')")
+	fs.Float64Var(&m.rate, "rate", m.rate, "messages per second; 0 = as fast as possible")
+	fs.BoolVar(&m.follow, "follow", m.follow, "after the history, keep producing in real time until interrupted")
+	fs.Float64Var(&cfg.MalformedRate, "malformed-rate", cfg.MalformedRate, "share of extra malformed messages (0..0.5), to exercise the dead-letter path")
+	fs.BoolVar(&cfg.EmergingIssue, "emerging-issue", cfg.EmergingIssue, "plant the emerging issue: a firmware update breaks the remote of one TV model")
+	fs.StringVar(&cfg.EmergingModel, "emerging-model", cfg.EmergingModel, "model hit by the emerging issue")
+	fs.IntVar(&cfg.EmergingFromDay, "emerging-from-day", cfg.EmergingFromDay, "day (0-based) the emerging issue starts")
+	fs.IntVar(&m.batchSize, "batch-size", m.batchSize, "Kafka producer batch size")
+}
+
+func (m *generateMain) Run(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	t, err := generate.ParseStart(m.start)
+	if err != nil {
+		return err
+	}
+	cfg := m.cfg
+	cfg.Start = t
+	var sink generate.Sink
+	switch m.to {
+	case "jsonl":
+		if m.out == "" {
+			return errors.New("--to jsonl needs --out DIR")
+		}
+		s, err := generate.NewJSONLSink(m.out)
+		if err != nil {
+			return err
+		}
+		sink = s
+	case "kafka":
+		addrs, err := localenv.Brokers(m.brokers, env.Getenv)
+		if err != nil {
+			return err
+		}
+		sink = generate.NewKafkaSink(addrs, m.batchSize)
+		env.Log.Info("producing to kafka", "brokers", addrs)
+	default:
+		return fmt.Errorf("--to %q: want kafka or jsonl", m.to)
+	}
+	opt := generate.Options{Rate: m.rate, Follow: m.follow}
+	if isTerminal(env.Stderr) {
+		opt.Progress = progressPrinter(env.Stderr)
+	}
+	sum, err := generate.Run(ctx, cfg, sink, opt)
+	if opt.Progress != nil {
+		fmt.Fprint(env.Stderr, "\r\033[K")
+	}
+	if sum != nil {
+		sum.Print(env.Stdout)
+	}
+	return err
 }
 
 // isTerminal reports whether w is a character device (progress goes only to terminals).

@@ -11,13 +11,18 @@ func init() {
 	register(&command{
 		Name:    "install",
 		Summary: "download (npm pack), verify and unpack the embedded ClickHouse engine into the cache, once",
-		Run: func(ctx context.Context, env *Env, args []string) error {
-			lib, err := chlocal.Install(ctx, chlocal.CacheDir(), env.Log)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stdout, "ClickHouse engine %s@%s ready: %s\n", chlocal.Package, chlocal.PackageVersion, lib)
-			return nil
-		},
+		New:     func() Invocation { return installMain{} },
 	})
+}
+
+// installMain is one run of `voc install`.
+type installMain struct{ noFlags }
+
+func (installMain) Run(ctx context.Context, env *Env, args []string) error {
+	lib, err := chlocal.Install(ctx, env.Getenv, env.Log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "ClickHouse engine %s@%s ready: %s\n", chlocal.Package, chlocal.PackageVersion, lib)
+	return nil
 }

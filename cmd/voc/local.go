@@ -16,6 +16,7 @@ import (
 	"github.com/voc-analytics/voc/pipeline"
 )
 
+// localFlags configure the embedded services of `voc local` and `voc demo`.
 type localFlags struct {
 	dataDir                     string
 	chPort, httpPort, kafkaPort int
@@ -23,23 +24,35 @@ type localFlags struct {
 	jsonOut, kafkaMemory        bool
 }
 
+func defaultLocalFlags() localFlags {
+	return localFlags{chPort: 19000, httpPort: 18123, kafkaPort: 19092, partitions: 4}
+}
+
 func init() {
-	var f localFlags
 	register(&command{
 		Name:    "local",
 		Summary: "run embedded ClickHouse 26.7 and a Kafka-protocol broker on loopback, migrated and with voc's topics, until interrupted",
 		Usage:   "[flags]",
-		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&f.dataDir, "data-dir", "", "data directory (default $VOC_DATA_DIR, else ~/.local/share/voc)")
-			fs.IntVar(&f.chPort, "clickhouse-port", 19000, "ClickHouse native protocol port (0 = pick a free port)")
-			fs.IntVar(&f.httpPort, "http-port", 18123, "ClickHouse HTTP port (0 = pick a free port)")
-			fs.IntVar(&f.kafkaPort, "kafka-port", 19092, "Kafka bootstrap port (0 = pick a free port)")
-			fs.IntVar(&f.partitions, "partitions", 4, "partitions per topic")
-			fs.BoolVar(&f.jsonOut, "json", false, "print the addresses as JSON")
-			fs.BoolVar(&f.kafkaMemory, "kafka-memory", false, "keep Kafka in memory only (default: persist under DATA_DIR/kafka)")
-		},
-		Run: func(ctx context.Context, env *Env, args []string) error { return runLocal(ctx, env, f) },
+		New:     func() Invocation { return &localMain{f: defaultLocalFlags()} },
 	})
+}
+
+// localMain is one run of `voc local`.
+type localMain struct{ f localFlags }
+
+func (m *localMain) Flags(fs *flag.FlagSet) {
+	f := &m.f
+	fs.StringVar(&f.dataDir, "data-dir", f.dataDir, "data directory (default $VOC_DATA_DIR, else ~/.local/share/voc)")
+	fs.IntVar(&f.chPort, "clickhouse-port", f.chPort, "ClickHouse native protocol port (0 = pick a free port)")
+	fs.IntVar(&f.httpPort, "http-port", f.httpPort, "ClickHouse HTTP port (0 = pick a free port)")
+	fs.IntVar(&f.kafkaPort, "kafka-port", f.kafkaPort, "Kafka bootstrap port (0 = pick a free port)")
+	fs.IntVar(&f.partitions, "partitions", f.partitions, "partitions per topic")
+	fs.BoolVar(&f.jsonOut, "json", f.jsonOut, "print the addresses as JSON")
+	fs.BoolVar(&f.kafkaMemory, "kafka-memory", f.kafkaMemory, "keep Kafka in memory only (default: persist under DATA_DIR/kafka)")
+}
+
+func (m *localMain) Run(ctx context.Context, env *Env, args []string) error {
+	return runLocal(ctx, env, m.f)
 }
 
 // localServices are the embedded ClickHouse and Kafka of `voc local` and `voc demo`.
@@ -65,7 +78,7 @@ func startLocal(ctx context.Context, env *Env, f localFlags) (*localServices, er
 		return nil, err
 	}
 	ch, err := chlocal.Start(ctx, chlocal.Config{
-		DataDir: filepath.Join(dataDir, "clickhouse"), TCPPort: f.chPort, HTTPPort: f.httpPort, Log: env.Log,
+		DataDir: filepath.Join(dataDir, "clickhouse"), TCPPort: f.chPort, HTTPPort: f.httpPort, Log: env.Log, Getenv: env.Getenv,
 	})
 	if err != nil {
 		return nil, err

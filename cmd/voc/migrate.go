@@ -12,25 +12,30 @@ import (
 )
 
 func init() {
-	var dsn string
 	register(&command{
 		Name:    "migrate",
 		Summary: "apply the embedded schema migrations (sql/migrations) to ClickHouse; safe to re-run",
 		Usage:   "[--clickhouse DSN]",
-		Flags:   func(fs *flag.FlagSet) { clickhouseFlag(fs, &dsn) },
-		Run: func(ctx context.Context, env *Env, args []string) error {
-			return withClickHouse(ctx, env, dsn, func(opts *clickhouse.Options) error {
-				applied, err := applyMigrations(ctx, env, opts)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(env.Stdout, "database %s: %d migration(s) applied\n", opts.Auth.Database, len(applied))
-				for _, m := range applied {
-					fmt.Fprintf(env.Stdout, "  %04d_%s\n", m.Version, m.Name)
-				}
-				return nil
-			})
-		},
+		New:     func() Invocation { return &migrateMain{} },
+	})
+}
+
+// migrateMain is one run of `voc migrate`.
+type migrateMain struct{ dsn string }
+
+func (m *migrateMain) Flags(fs *flag.FlagSet) { clickhouseFlag(fs, &m.dsn) }
+
+func (m *migrateMain) Run(ctx context.Context, env *Env, args []string) error {
+	return withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
+		applied, err := applyMigrations(ctx, env, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "database %s: %d migration(s) applied\n", opts.Auth.Database, len(applied))
+		for _, m := range applied {
+			fmt.Fprintf(env.Stdout, "  %04d_%s\n", m.Version, m.Name)
+		}
+		return nil
 	})
 }
 

@@ -22,57 +22,63 @@ import (
 	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
-type runFlags struct {
+func init() {
+	register(&command{
+		Name:    "run",
+		Summary: "consume the four Kafka topics, validate, enrich and write them to ClickHouse (at-least-once, idempotent)",
+		Usage:   "[flags]",
+		New:     func() Invocation { return newRunMain() },
+	})
+}
+
+// runMain is one run of `voc run`; `voc demo` builds one too and sets its
+// fields instead of parsing flags.
+type runMain struct {
 	dsn, brokers, group, httpAddr, logFormat, enrich string
 	cfg                                              pipeline.RunnerConfig
 	noMigrate                                        bool
 }
 
-func init() {
-	f := runFlags{cfg: pipeline.DefaultRunnerConfig()}
-	register(&command{
-		Name:    "run",
-		Summary: "consume the four Kafka topics, validate, enrich and write them to ClickHouse (at-least-once, idempotent)",
-		Usage:   "[flags]",
-		Flags: func(fs *flag.FlagSet) {
-			clickhouseFlag(fs, &f.dsn)
-			fs.StringVar(&f.brokers, "brokers", "", "Kafka bootstrap brokers host:port,... (default $VOC_KAFKA_BROKERS, else a running 'voc local')")
-			fs.StringVar(&f.group, "group", "voc", "Kafka consumer group; processes sharing it split the partitions")
-			fs.IntVar(&f.cfg.BatchSize, "batch-size", f.cfg.BatchSize, "flush after this many messages")
-			fs.DurationVar(&f.cfg.FlushInterval, "flush-interval", f.cfg.FlushInterval, "flush when the oldest buffered message is this old")
-			fs.DurationVar(&f.cfg.ShutdownTimeout, "shutdown-timeout", f.cfg.ShutdownTimeout, "bound on the final flush after SIGTERM/SIGINT")
-			fs.IntVar(&f.cfg.Limits.MaxTextBytes, "max-text-bytes", f.cfg.Limits.MaxTextBytes, "longest accepted free-text field; longer events are rejected")
-			fs.DurationVar(&f.cfg.Limits.MaxFuture, "max-future", f.cfg.Limits.MaxFuture, "reject events whose occurred_at is further in the future")
-			fs.DurationVar(&f.cfg.Limits.MaxPast, "max-past", f.cfg.Limits.MaxPast, "reject events whose occurred_at is further in the past")
-			fs.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:9108", "serve /metrics, /healthz and /readyz here (empty disables)")
-			fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
-			fs.StringVar(&f.enrich, "enrich", defaultEnrich, "text enrichment: "+enrichChoices)
-			fs.BoolVar(&f.noMigrate, "no-migrate", false, "do not apply schema migrations at start")
-		},
-		Run: func(ctx context.Context, env *Env, args []string) error { return runIngest(ctx, env, f) },
-	})
+func newRunMain() *runMain {
+	return &runMain{cfg: pipeline.DefaultRunnerConfig(), group: "voc", httpAddr: "127.0.0.1:9108", logFormat: "text", enrich: defaultEnrich}
 }
 
-func runIngest(ctx context.Context, env *Env, f runFlags) error {
+func (m *runMain) Flags(fs *flag.FlagSet) {
+	clickhouseFlag(fs, &m.dsn)
+	fs.StringVar(&m.brokers, "brokers", m.brokers, "Kafka bootstrap brokers host:port,... (default $VOC_KAFKA_BROKERS, else a running 'voc local')")
+	fs.StringVar(&m.group, "group", m.group, "Kafka consumer group; processes sharing it split the partitions")
+	fs.IntVar(&m.cfg.BatchSize, "batch-size", m.cfg.BatchSize, "flush after this many messages")
+	fs.DurationVar(&m.cfg.FlushInterval, "flush-interval", m.cfg.FlushInterval, "flush when the oldest buffered message is this old")
+	fs.DurationVar(&m.cfg.ShutdownTimeout, "shutdown-timeout", m.cfg.ShutdownTimeout, "bound on the final flush after SIGTERM/SIGINT")
+	fs.IntVar(&m.cfg.Limits.MaxTextBytes, "max-text-bytes", m.cfg.Limits.MaxTextBytes, "longest accepted free-text field; longer events are rejected")
+	fs.DurationVar(&m.cfg.Limits.MaxFuture, "max-future", m.cfg.Limits.MaxFuture, "reject events whose occurred_at is further in the future")
+	fs.DurationVar(&m.cfg.Limits.MaxPast, "max-past", m.cfg.Limits.MaxPast, "reject events whose occurred_at is further in the past")
+	fs.StringVar(&m.httpAddr, "http-addr", m.httpAddr, "serve /metrics, /healthz and /readyz here (empty disables)")
+	fs.StringVar(&m.logFormat, "log-format", m.logFormat, "log format: text or json")
+	fs.StringVar(&m.enrich, "enrich", m.enrich, "text enrichment: "+enrichChoices)
+	fs.BoolVar(&m.noMigrate, "no-migrate", m.noMigrate, "do not apply schema migrations at start")
+}
+
+func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 	log := env.Log
-	if f.logFormat == "json" || f.logFormat == "text" {
-		log = newLogger(env.Stderr, f.logFormat, logLevel(env.Getenv))
+	if m.logFormat == "json" || m.logFormat == "text" {
+		log = newLogger(env.Stderr, m.logFormat, logLevel(env.Getenv))
 	} else {
-		return fmt.Errorf("--log-format %q: use text or json", f.logFormat)
+		return fmt.Errorf("--log-format %q: use text or json", m.logFormat)
 	}
-	if err := f.cfg.Validate(); err != nil {
+	if err := m.cfg.Validate(); err != nil {
 		return err
 	}
-	brokers, err := localenv.Brokers(f.brokers, env.Getenv)
+	brokers, err := localenv.Brokers(m.brokers, env.Getenv)
 	if err != nil {
 		return err
 	}
-	enricher, err := newEnricher(f.enrich)
+	enricher, err := newEnricher(m.enrich)
 	if err != nil {
 		return err
 	}
-	return withClickHouse(ctx, env, f.dsn, func(opts *clickhouse.Options) error {
-		if !f.noMigrate {
+	return withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
+		if !m.noMigrate {
 			if _, err := applyMigrations(ctx, env, opts); err != nil {
 				return err
 			}
@@ -84,7 +90,7 @@ func runIngest(ctx context.Context, env *Env, f runFlags) error {
 		}
 		defer conn.Close()
 
-		src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: brokers, GroupID: f.group})
+		src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: brokers, GroupID: m.group})
 		if err != nil {
 			return err
 		}
@@ -94,12 +100,12 @@ func runIngest(ctx context.Context, env *Env, f runFlags) error {
 
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-		runner, err := pipeline.NewRunner(f.cfg, src, chsink.NewSink(conn), dlq, enricher, pipeline.NewMetrics(reg), log)
+		runner, err := pipeline.NewRunner(m.cfg, src, chsink.NewSink(conn), dlq, enricher, pipeline.NewMetrics(reg), log)
 		if err != nil {
 			return err
 		}
-		if f.httpAddr != "" {
-			stop, err := serveOps(f.httpAddr, reg, func(ctx context.Context) error {
+		if m.httpAddr != "" {
+			stop, err := serveOps(m.httpAddr, reg, func(ctx context.Context) error {
 				if !runner.Ready() {
 					return errors.New("runner is retrying a failed write")
 				}
@@ -110,8 +116,8 @@ func runIngest(ctx context.Context, env *Env, f runFlags) error {
 			}
 			defer stop()
 		}
-		log.Info("voc run consuming", "brokers", brokers, "group", f.group, "topics", pipeline.InputTopics,
-			"clickhouse", opts.Addr, "database", opts.Auth.Database, "batch_size", f.cfg.BatchSize, "flush_interval", f.cfg.FlushInterval, "enrich", f.enrich)
+		log.Info("voc run consuming", "brokers", brokers, "group", m.group, "topics", pipeline.InputTopics,
+			"clickhouse", opts.Addr, "database", opts.Auth.Database, "batch_size", m.cfg.BatchSize, "flush_interval", m.cfg.FlushInterval, "enrich", m.enrich)
 		return runner.Run(ctx)
 	})
 }

@@ -41,6 +41,12 @@ type IngestConfig struct {
 	Log        *slog.Logger
 }
 
+// DefaultIngestConfig: a million events on 4 partitions, voc run with
+// batches of 10000 and no text analytics.
+func DefaultIngestConfig() IngestConfig {
+	return IngestConfig{Events: 1_000_000, Partitions: 4, BatchSize: 10000, Enrich: "none"}
+}
+
 // Rate is one measured loader.
 type Rate struct {
 	Name         string  `json:"name"`

@@ -30,15 +30,27 @@ const (
 var ErrNoNPM = errors.New("npm not found on PATH: install Node.js and npm (Debian: apt-get install -y nodejs npm), or set VOC_CHDB_LIB to an existing libchdb.so")
 
 // CacheDir is where the engine is unpacked: $VOC_CACHE_DIR, else
-// $XDG_CACHE_HOME/voc, else ~/.cache/voc.
-func CacheDir() string {
-	if d := os.Getenv("VOC_CACHE_DIR"); d != "" {
+// $XDG_CACHE_HOME/voc, else ~/.cache/voc. getenv reads the variables (nil:
+// os.Getenv).
+func CacheDir(getenv func(string) string) string {
+	getenv = orOSGetenv(getenv)
+	if d := getenv("VOC_CACHE_DIR"); d != "" {
 		return d
 	}
-	if d, err := os.UserCacheDir(); err == nil {
+	if d := getenv("XDG_CACHE_HOME"); d != "" {
 		return filepath.Join(d, "voc")
 	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".cache", "voc")
+	}
 	return filepath.Join(os.TempDir(), "voc-cache")
+}
+
+func orOSGetenv(getenv func(string) string) func(string) string {
+	if getenv == nil {
+		return os.Getenv
+	}
+	return getenv
 }
 
 // LibPath is where Install puts libchdb.so inside cacheDir.
@@ -48,11 +60,14 @@ func LibPath(cacheDir string) string {
 
 // Install makes sure libchdb.so is present and returns its path. VOC_CHDB_LIB
 // overrides everything. Otherwise the pinned npm tarball is fetched with
-// `npm pack` into cacheDir (once), its sha512 checked against
+// `npm pack` into CacheDir(getenv) (once), its sha512 checked against
 // PackageIntegrity, and unpacked. Concurrent callers (parallel test
-// packages) serialise on a lock file.
-func Install(ctx context.Context, cacheDir string, log *slog.Logger) (string, error) {
-	if p := os.Getenv("VOC_CHDB_LIB"); p != "" {
+// packages) serialise on a lock file. getenv reads the variables (nil:
+// os.Getenv).
+func Install(ctx context.Context, getenv func(string) string, log *slog.Logger) (string, error) {
+	getenv = orOSGetenv(getenv)
+	cacheDir := CacheDir(getenv)
+	if p := getenv("VOC_CHDB_LIB"); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			return "", fmt.Errorf("VOC_CHDB_LIB=%s: %w", p, err)
 		}

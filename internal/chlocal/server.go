@@ -27,7 +27,7 @@ type Config struct {
 	DataDir  string // databases live here and survive restarts
 	TCPPort  int    // native protocol; 0 picks a free port
 	HTTPPort int    // HTTP interface; 0 picks a free port
-	LibPath  string // libchdb.so; empty means Install into CacheDir()
+	LibPath  string // libchdb.so; empty means Install into CacheDir(Getenv)
 	// StartTimeout bounds the wait for `SELECT 1` (the first start after
 	// unpacking pages in 566 MB and takes seconds). Default 2 minutes.
 	StartTimeout time.Duration
@@ -35,6 +35,9 @@ type Config struct {
 	// unexpectedly.
 	NoRestart bool
 	Log       *slog.Logger
+	// Getenv reads VOC_CHDB_LIB, VOC_CACHE_DIR and VOC_CLICKHOUSE_LOG_LEVEL
+	// (nil: os.Getenv).
+	Getenv func(string) string
 }
 
 // Server is a running embedded ClickHouse child process.
@@ -74,7 +77,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	lib := cfg.LibPath
 	if lib == "" {
 		var err error
-		if lib, err = Install(ctx, CacheDir(), log); err != nil {
+		if lib, err = Install(ctx, cfg.Getenv, log); err != nil {
 			return nil, fmt.Errorf("install ClickHouse engine: %w", err)
 		}
 	}
@@ -108,7 +111,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		"--multiquery",
 		"--query=" + blockQuery,
 	}
-	if lvl := os.Getenv("VOC_CLICKHOUSE_LOG_LEVEL"); lvl != "" { // e.g. warning, debug
+	if lvl := orOSGetenv(cfg.Getenv)("VOC_CLICKHOUSE_LOG_LEVEL"); lvl != "" { // e.g. warning, debug
 		args = append(args, "--log-level="+lvl, "--logger.log="+filepath.Join(dataDir, "clickhouse-server.log"))
 	}
 	argsJSON, _ := json.Marshal(args)
