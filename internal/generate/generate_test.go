@@ -90,6 +90,8 @@ func TestGolden(t *testing.T) {
 		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("wrote %s", path)
+		return
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
@@ -115,7 +117,6 @@ var (
 func sharedStats(t *testing.T) (stats, *Summary) {
 	distOnce.Do(func() {
 		sink, sum := generateMem(t, distCfg)
-		writeJSONL(t, sink)
 		distStats, distSum = analyze(t, topicBytes(sink), distCfg), sum
 	})
 	if distSum == nil {
@@ -255,27 +256,27 @@ func TestMalformedAlwaysRejected(t *testing.T) {
 }
 
 // TestFollow: after the history, events keep coming in real time, never
-// dated in the future, until the context ends.
+// dated in the future, until the context ends. The history is yesterday and
+// today in Shanghai (the generator's zone), whatever the machine's zone.
 func TestFollow(t *testing.T) {
-	now := time.Now()
+	today := time.Now().In(Shanghai)
 	cfg := smallConfig(1, 2000, 1)
-	cfg.Start = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, Shanghai).AddDate(0, 0, -1)
-	if now.Sub(cfg.Start) > 47*time.Hour {
-		t.Skip("too close to midnight in Shanghai")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	cfg.Start = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, Shanghai).AddDate(0, 0, -1)
+	end := cfg.Start.AddDate(0, 0, 1)
+	// Follow until the first chat event after the history arrives, or give
+	// up after a deadline far beyond the trickle's pace.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	sink := newMemSink()
+	sink := &followSink{memSink: newMemSink(), end: end, arrived: cancel}
 	sum, err := Run(ctx, cfg, sink, Options{Follow: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := analyze(t, topicBytes(sink), Config{Start: cfg.Start, Days: 3})
+	s := analyze(t, topicBytes(sink.memSink), Config{Start: cfg.Start, Days: 3})
 	if s.rejects != 0 {
 		t.Errorf("%d rejects in follow mode: %v", s.rejects, s.byReason)
 	}
 	var afterHistory int
-	end := cfg.Start.AddDate(0, 0, 1)
 	for _, line := range bytes.Split(sink.topics[pipeline.TopicChats].Bytes(), []byte("\n")) {
 		ev, err := pipeline.Decode(pipeline.TopicChats, nil, line, pipeline.DefaultLimits())
 		if err != nil {
@@ -290,8 +291,25 @@ func TestFollow(t *testing.T) {
 		}
 	}
 	if afterHistory == 0 {
-		t.Errorf("no events after the history (%d written)", sum.Total())
+		t.Errorf("no events after the history within a minute (%d written)", sum.Total())
 	}
+}
+
+// followSink calls arrived once a chat event dated at or after end is
+// written.
+type followSink struct {
+	*memSink
+	end     time.Time
+	arrived func()
+}
+
+func (f *followSink) Write(ctx context.Context, topic string, key, value []byte) error {
+	if topic == pipeline.TopicChats {
+		if ev, err := pipeline.Decode(topic, nil, value, pipeline.DefaultLimits()); err == nil && !ev.Env().OccurredAt.Before(f.end) {
+			defer f.arrived()
+		}
+	}
+	return f.memSink.Write(ctx, topic, key, value)
 }
 
 func TestRate(t *testing.T) {
@@ -301,9 +319,11 @@ func TestRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A rate limit is a floor on the time taken; how much slower a shared
+	// machine makes it is not the generator's to assert.
 	want := time.Duration(float64(sum.Total()) / 2000 * float64(time.Second))
-	if got := time.Since(began); got < want*8/10 || got > want*3 {
-		t.Errorf("%d messages at 2000/s took %s, want about %s", sum.Total(), got, want)
+	if got := time.Since(began); got < want*9/10 {
+		t.Errorf("%d messages at 2000/s took %s, want at least %s", sum.Total(), got, want)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
@@ -408,41 +407,34 @@ func (s stats) log(t testing.TB) {
 	t.Logf("emerging contacts by day: %v", s.emergingByDay)
 }
 
-// writeJSONL is for looking at a run by hand: VOC_GENERATE_DUMP=dir.
-func writeJSONL(t testing.TB, sink *memSink) {
-	dir := os.Getenv("VOC_GENERATE_DUMP")
-	if dir == "" {
-		return
+// TestJSONLSinkRoundTrip: what `voc generate --to jsonl` writes to disk
+// reads back as exactly the stream that was generated, so the files
+// analysts and the backfill command use hold the same events as Kafka.
+func TestJSONLSinkRoundTrip(t *testing.T) {
+	cfg := smallConfig(2, 300, 3)
+	mem, _ := generateMem(t, cfg)
+	dir := t.TempDir()
+	sink, err := NewJSONLSink(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for topic, b := range sink.topics {
-		if err := os.WriteFile(filepath.Join(dir, topic+".jsonl"), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := Run(context.Background(), cfg, sink, Options{}); err != nil { // closes sink
+		t.Fatal(err)
 	}
-}
-
-// TestAnalyzeDir measures a `voc generate --to jsonl` output directory:
-// VOC_GENERATE_ANALYZE=/tmp/g VOC_GENERATE_DAYS=7 go test -run AnalyzeDir -v ./internal/generate
-func TestAnalyzeDir(t *testing.T) {
-	dir := os.Getenv("VOC_GENERATE_ANALYZE")
-	if dir == "" {
-		t.Skip("set VOC_GENERATE_ANALYZE to a voc generate --to jsonl directory")
-	}
-	cfg := DefaultConfig()
-	if d := os.Getenv("VOC_GENERATE_DAYS"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Days = n
-	}
-	topics := map[string][]byte{}
+	files := map[string][]byte{}
 	for _, topic := range pipeline.InputTopics {
 		b, err := os.ReadFile(filepath.Join(dir, topic+".jsonl"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		topics[topic] = b
+		if !bytes.Equal(b, mem.topics[topic].Bytes()) {
+			t.Errorf("%s.jsonl (%d bytes) differs from the generated stream (%d bytes)", topic, len(b), mem.topics[topic].Len())
+		}
+		files[topic] = b
 	}
-	analyze(t, topics, cfg).log(t)
+	got, want := analyze(t, files, cfg), analyze(t, topicBytes(mem), cfg)
+	if got.messages == 0 || got.contacts == 0 || got.messages != want.messages || got.contacts != want.contacts || got.rejects != want.rejects {
+		t.Errorf("from disk: %d messages, %d contacts, %d rejects; generated: %d, %d, %d",
+			got.messages, got.contacts, got.rejects, want.messages, want.contacts, want.rejects)
+	}
 }
