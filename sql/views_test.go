@@ -100,18 +100,28 @@ func loadSeed(t *testing.T, conn driver.Conn, times int) {
 // checkViews compares each testdata/views/NAME.sql with NAME.reference.
 func checkViews(t *testing.T, db *testenv.DB) {
 	t.Helper()
-	files, _ := filepath.Glob("testdata/views/*.sql")
+	files, err := filepath.Glob("testdata/views/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) == 0 {
 		t.Fatal("no view tests")
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".sql")
 		t.Run(name, func(t *testing.T) {
-			q, _ := os.ReadFile(f)
+			q, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
 			got := query(t, db, string(q))
 			ref := strings.TrimSuffix(f, ".sql") + ".reference"
 			if *update {
-				os.WriteFile(ref, []byte(got), 0o644)
+				if err := os.WriteFile(ref, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("wrote %s", ref)
+				return
 			}
 			want, err := os.ReadFile(ref)
 			if err != nil {

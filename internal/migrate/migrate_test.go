@@ -38,26 +38,57 @@ func TestApplyIsIdempotent(t *testing.T) {
 func TestEveryTableAndColumnHasAComment(t *testing.T) {
 	db := testenv.NewDB(t)
 	ctx := context.Background()
-	rows, err := db.Conn.Query(ctx, `SELECT name FROM system.tables WHERE database = ? AND comment = '' AND engine NOT IN ('MaterializedView')`, db.Name)
+	// Every table and column is listed with its comment, so a query that
+	// matched nothing (wrong database, renamed system columns) fails here
+	// instead of passing for want of rows.
+	tables := map[string]string{}
+	rows, err := db.Conn.Query(ctx, `SELECT name, comment FROM system.tables WHERE database = ? AND engine != 'MaterializedView'`, db.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		t.Errorf("table %s has no COMMENT", name)
+		var name, comment string
+		if err := rows.Scan(&name, &comment); err != nil {
+			t.Fatal(err)
+		}
+		tables[name] = comment
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	rows.Close()
-	rows, err = db.Conn.Query(ctx, `SELECT c.table, c.name FROM system.columns c JOIN system.tables t ON t.database = c.database AND t.name = c.table
-		WHERE c.database = ? AND c.comment = '' AND t.engine != 'MaterializedView'`, db.Name)
+	for _, want := range []string{"contact_events", "messages", "contacts", "tickets", "survey_answers", "rejects", "schema_migrations"} {
+		if _, ok := tables[want]; !ok {
+			t.Errorf("table %s not found in %s (found %d tables)", want, db.Name, len(tables))
+		}
+	}
+	for name, comment := range tables {
+		if comment == "" {
+			t.Errorf("table %s has no COMMENT", name)
+		}
+	}
+	rows, err = db.Conn.Query(ctx, `SELECT c.table, c.name, c.comment FROM system.columns c JOIN system.tables t ON t.database = c.database AND t.name = c.table
+		WHERE c.database = ? AND t.engine != 'MaterializedView'`, db.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	columns := 0
 	for rows.Next() {
-		var table, col string
-		rows.Scan(&table, &col)
-		t.Errorf("column %s.%s has no COMMENT", table, col)
+		var table, col, comment string
+		if err := rows.Scan(&table, &col, &comment); err != nil {
+			t.Fatal(err)
+		}
+		columns++
+		if comment == "" {
+			t.Errorf("column %s.%s has no COMMENT", table, col)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if columns < 10*len(tables)/2 {
+		t.Errorf("found %d columns in %d tables: the query missed them", columns, len(tables))
 	}
 }
 

@@ -35,6 +35,8 @@ func TestSchemaDocsUpToDate(t *testing.T) {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("wrote %s", path)
+		return
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
