@@ -1,0 +1,107 @@
+package genload
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/voc-analytics/voc/internal/generate"
+	"github.com/voc-analytics/voc/pipeline"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
+)
+
+// Options tune a load; the zero value is fine.
+type Options struct {
+	BatchSize int // records per ClickHouse write; default 20000
+	Workers   int // parallel enrichment; default 2
+	// Progress, if set, is called after each written batch with the records written so far.
+	Progress func(written int64)
+}
+
+// Load generates cfg's history and writes it to conn's database with
+// enricher (nil: texts stored as generated, which only test data without
+// personal data may do). It returns the generator's summary.
+func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher pipeline.Enricher, opt Options) (*generate.Summary, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 20000
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = 2
+	}
+	if enricher == nil {
+		enricher = pipeline.NopEnricher{}
+	}
+	end := cfg.Start.AddDate(0, 0, cfg.Days)
+	lim := pipeline.DefaultLimits()
+	// Generated histories lie in the past or future of the wall clock: accept
+	// all of it, as `voc demo` does.
+	lim.MaxPast = 100 * 365 * 24 * time.Hour
+	lim.Now = func() time.Time { return end.Add(time.Hour) }
+	s := &sink{ctx: ctx, w: chsink.NewSink(conn), enricher: enricher, lim: lim, opt: opt, offsets: map[string]int64{}}
+	sum, err := generate.Run(ctx, cfg, s, generate.Options{})
+	if err != nil {
+		return sum, fmt.Errorf("load generated data: %w", err)
+	}
+	return sum, nil
+}
+
+type sink struct {
+	ctx      context.Context
+	w        *chsink.Sink
+	enricher pipeline.Enricher
+	lim      pipeline.Limits
+	opt      Options
+	offsets  map[string]int64
+	batch    []pipeline.Record
+	written  int64
+}
+
+func (s *sink) Write(ctx context.Context, topic string, key, value []byte) error {
+	off := s.offsets[topic]
+	s.offsets[topic]++
+	msg := pipeline.Message{Topic: topic, Offset: off, Key: key, Value: value}
+	ev, err := pipeline.Decode(topic, key, value, s.lim)
+	if err != nil {
+		return fmt.Errorf("generated %s message at offset %d does not pass validation (a generator bug): %w", topic, off, err)
+	}
+	s.batch = append(s.batch, pipeline.Record{Msg: msg, Event: ev})
+	if len(s.batch) >= s.opt.BatchSize {
+		return s.flush(ctx)
+	}
+	return nil
+}
+
+func (s *sink) Close() error { return s.flush(s.ctx) }
+
+func (s *sink) flush(ctx context.Context) error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	if _, nop := s.enricher.(pipeline.NopEnricher); !nop {
+		var wg sync.WaitGroup
+		for w := range s.opt.Workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(s.batch); i += s.opt.Workers {
+					if ev := s.batch[i].Event; len(ev.Texts()) > 0 {
+						s.batch[i].Enrichment = pipeline.EnrichEvent(s.enricher, ev)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if err := s.w.Write(ctx, s.batch); err != nil {
+		return fmt.Errorf("write %d generated records to ClickHouse: %w", len(s.batch), err)
+	}
+	s.written += int64(len(s.batch))
+	s.batch = s.batch[:0]
+	if s.opt.Progress != nil {
+		s.opt.Progress(s.written)
+	}
+	return nil
+}
