@@ -36,9 +36,9 @@ func TestBinomialUpperTail(t *testing.T) {
 
 func TestRateTest(t *testing.T) {
 	cases := []struct {
-		name                 string
-		test                 RateTest
-		expected, ratio, pv  float64
+		name                string
+		test                RateTest
+		expected, ratio, pv float64
 	}{
 		// 8 this week, none in 4 baseline weeks of equal volume: p0 = 1/5, p = (1/5)^8
 		{"new item", RateTest{Count: 8, Exposure: 1000, BaselineCount: 0, BaselineExposure: 4000}, 0, math.Inf(1), 2.56e-6},

@@ -10,9 +10,9 @@ import (
 // Post is an employee suggestion post as of the end of the report's week.
 type Post struct {
 	ID, Title, Body, Department, Status string
-	Tags, Topics, Keywords             []string
-	PostedAt                           time.Time
-	Endorsements, Comments             int64
+	Tags, Topics, Keywords              []string
+	PostedAt                            time.Time
+	Endorsements, Comments              int64
 }
 
 // Suggestion matching, stated in docs/report.md: a post matches a topic when
