@@ -5,18 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
-	"net/http/pprof"
-	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/voc-analytics/voc/internal/localenv"
+	"github.com/voc-analytics/voc/internal/opsserver"
 	"github.com/voc-analytics/voc/pipeline"
 	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
@@ -105,45 +100,22 @@ func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if m.httpAddr != "" {
-			stop, err := serveOps(m.httpAddr, reg, func(ctx context.Context) error {
-				if !runner.Ready() {
-					return errors.New("runner is retrying a failed write")
-				}
-				return conn.Ping(ctx)
-			}, log)
+			ops, err := opsserver.Start(opsserver.Config{Addr: m.httpAddr, Registry: reg, Log: log, Ready: []opsserver.Check{
+				{Name: "runner", Check: func(context.Context) error {
+					if !runner.Ready() {
+						return errors.New("retrying a failed write")
+					}
+					return nil
+				}},
+				{Name: "clickhouse", Check: conn.Ping},
+			}})
 			if err != nil {
 				return err
 			}
-			defer stop()
+			defer ops.Close()
 		}
 		log.Info("voc run consuming", "brokers", brokers, "group", m.group, "topics", pipeline.InputTopics,
 			"clickhouse", opts.Addr, "database", opts.Auth.Database, "batch_size", m.cfg.BatchSize, "flush_interval", m.cfg.FlushInterval, "enrich", m.enrich)
 		return runner.Run(ctx)
 	})
-}
-
-// serveOps serves Prometheus metrics and health endpoints until stop.
-func serveOps(addr string, reg *prometheus.Registry, ready func(context.Context) error, log *slog.Logger) (stop func(), err error) {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := ready(ctx); err != nil {
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--http-addr %s: %w (pass another address, or empty to disable)", addr, err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(l)
-	log.Info("serving metrics", "addr", "http://"+l.Addr().String()+"/metrics")
-	return func() { srv.Close() }, nil
 }
