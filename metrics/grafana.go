@@ -1,0 +1,78 @@
+package metrics
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// GrafanaOptions shape the Grafana form of a metric's SQL.
+type GrafanaOptions struct {
+	By         []string // dimensions to group by
+	TimeSeries bool     // add a "time" column, $__timeInterval(TimeColumn), first
+	// Variables maps a dimension to the dashboard variable that filters it;
+	// the filter is skipped when the variable is All ($__conditionalAll).
+	Variables map[string]string
+}
+
+// grafanaTime is the time-bucket pseudo-dimension of a time series.
+const grafanaTime = "time"
+
+// GrafanaSQL returns metric's SQL for grafana-clickhouse-datasource: the
+// range parameters become $__fromTime/$__toTime, filters become template
+// variables, the metric's own parameters their defaults, and a time series
+// gets a "time" column bucketed by $__timeInterval.
+func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error) {
+	m, err := r.Get(metric)
+	if err != nil {
+		return "", err
+	}
+	q := Query{Metrics: []string{metric}, By: opt.By, Filters: map[string][]string{},
+		From: time.Unix(0, 0), To: time.Unix(1, 0)}
+	for d := range opt.Variables {
+		q.Filters[d] = []string{"grafana"}
+	}
+	if len(m.With) > 0 {
+		return "", fmt.Errorf("metric %s joins %s in Go: chart them as separate queries", metric, strings.Join(m.With, ", "))
+	}
+	if _, _, err := r.validate(&q); err != nil {
+		return "", err
+	}
+	if opt.TimeSeries {
+		q.By = append([]string{grafanaTime}, q.By...)
+	}
+	st, err := build(m, q, func(dim, cond string) string {
+		v := opt.Variables[dim]
+		return "$__conditionalAll(" + strings.ReplaceAll(cond, "{p}", "(${"+v+":singlequote})") + ", $" + v + ")"
+	})
+	if err != nil {
+		return "", err
+	}
+	sql := st.SQL
+	repl := map[string]string{
+		"from":      "$__fromTime",
+		"to":        "$__toTime",
+		"prev_from": "($__fromTime - toIntervalSecond(dateDiff('second', $__fromTime, $__toTime)))",
+		"now":       "now64(3)",
+		"tz":        quoteString(DefaultZone.String()),
+		"limit":     fmt.Sprint(DefaultLimit),
+	}
+	for _, p := range m.Params {
+		repl[p.Name] = "CAST(" + quoteString(p.Default) + " AS " + p.Type + ")"
+	}
+	var missing []string
+	sql = paramRef.ReplaceAllStringFunc(sql, func(ref string) string {
+		name := paramRef.FindStringSubmatch(ref)[1]
+		if v, ok := repl[name]; ok {
+			return v
+		}
+		missing = append(missing, name)
+		return ref
+	})
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return "", fmt.Errorf("metric %s: no Grafana form for parameters %s", metric, strings.Join(missing, ", "))
+	}
+	return sql, nil
+}
