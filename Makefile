@@ -1,10 +1,14 @@
 # voc: see README.md. `make demo` and `make test` do all set-up on a fresh machine.
 GO       ?= go
 BIN      ?= bin/voc
-# Packages whose tests fit the CI budget under the race detector.
-RACE_PKGS ?= ./pipeline/... ./internal/localenv/... ./internal/migrate/...
+# Packages whose tests fit the CI budget under the race detector; sentiment
+# runs its concurrency test only (loading the analyzer is slow under -race).
+RACE_PKGS ?= ./pipeline/... ./internal/localenv/... ./internal/migrate/... ./internal/generate/...
+# Each fuzz target runs this long in make test, from its committed corpus.
+FUZZTIME ?= 10s
+FUZZ_TARGETS ?= ./pipeline:FuzzDecode ./sentiment:FuzzRedact ./sentiment:FuzzNormalize
 
-.PHONY: all build deps demo test test-race lint bench fmt clean model
+.PHONY: all build deps demo test test-race lint bench fmt clean model fuzz
 
 all: build
 
@@ -24,6 +28,16 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -race -timeout 30m $(RACE_PKGS)
+	$(GO) test -count=1 -race -timeout 30m -run 'Concurrent' ./sentiment
+	$(MAKE) fuzz
+
+# fuzz runs every fuzz target for FUZZTIME (make fuzz FUZZTIME=5m for longer).
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 lint:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"errors"
+	"os"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -49,12 +50,31 @@ func TestDecodeRejectsMalformed(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	for _, tc := range loadMalformed(f) {
-		f.Add(tc.Topic, tc.Payload)
+		f.Add(tc.Topic, []byte(tc.Key), tc.Payload)
 	}
-	f.Add(pipeline.TopicChats, []byte(`{"event_id":"e","type":"contact.started","version":1,"occurred_at":"2026-11-02T10:00:00+08:00","contact_id":"c","channel":"app","customer_id":"u"}`))
-	f.Add(pipeline.TopicSurveys, []byte(`{"event_id":"e","type":"survey.answered","version":1,"occurred_at":"2026-11-02T10:00:00+08:00","survey_id":"s","csat":5}`))
-	f.Fuzz(func(t *testing.T, topic string, payload []byte) {
-		ev, err := pipeline.Decode(topic, nil, payload, testLimits())
+	// Every event type's documented example (TestEventDocsExamplesDecode
+	// checks that each type has one), with its own key, no key and a key
+	// that does not match.
+	doc, err := os.ReadFile("../docs/events.md")
+	if err != nil {
+		f.Fatal(err)
+	}
+	seeds := 0
+	for _, m := range jsonBlock.FindAllSubmatch(doc, -1) {
+		for _, topic := range pipeline.InputTopics {
+			if ev, err := pipeline.Decode(topic, nil, m[1], testLimits()); err == nil {
+				f.Add(topic, []byte(ev.Key()), m[1])
+				f.Add(topic, []byte(nil), m[1])
+				f.Add(topic, []byte(ev.Key()+"-other"), m[1])
+				seeds++
+			}
+		}
+	}
+	if seeds < 20 {
+		f.Fatalf("only %d valid seeds from docs/events.md", seeds)
+	}
+	f.Fuzz(func(t *testing.T, topic string, key, payload []byte) {
+		ev, err := pipeline.Decode(topic, key, payload, testLimits())
 		if err != nil {
 			var rej *pipeline.RejectError
 			if !errors.As(err, &rej) || rej.Reason == "" {
@@ -62,9 +82,13 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		// Anything accepted is valid UTF-8, has the envelope and round-trips.
+		// Anything accepted is valid UTF-8, has the envelope, carries the
+		// message key it was sent with (when there was one) and round-trips.
 		if !utf8.Valid(payload) || ev.Env().EventID == "" || ev.Key() == "" || ev.Env().Version != pipeline.SchemaVersion {
 			t.Fatalf("accepted invalid event %q", payload)
+		}
+		if len(key) > 0 && ev.Key() != string(key) {
+			t.Fatalf("accepted event with key %q under message key %q: %s", ev.Key(), key, payload)
 		}
 		b, err := pipeline.Encode(ev)
 		if err != nil {

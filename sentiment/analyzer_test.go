@@ -1,7 +1,10 @@
 package sentiment
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -124,5 +127,47 @@ func TestNewLoadsOnce(t *testing.T) {
 	a2, err2 := New()
 	if err1 != nil || err2 != nil || a1 != a2 {
 		t.Fatalf("New should return one shared analyzer: %p %p %v %v", a1, a2, err1, err2)
+	}
+}
+
+// TestAnalyzeConcurrent: one Analyzer shared by many goroutines (as the
+// pipeline's enrichment workers share it) gives each text the result it gets
+// alone. Run under -race by make test.
+func TestAnalyzeConcurrent(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, f := range []string{"testdata/eval_zh.tsv", "testdata/eval_en.tsv"} {
+		items, err := ReadLabeledFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items[:100] {
+			texts = append(texts, it.Text+" 电话13812345678")
+		}
+	}
+	want := make([]Result, len(texts))
+	for i, s := range texts {
+		want[i] = a.Analyze(s)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(texts))
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(texts); i += 3 {
+				if got := a.Analyze(texts[i]); !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Sprintf("%q: concurrent %+v, alone %+v", texts[i], got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
