@@ -179,6 +179,11 @@ type Event interface {
 	Topic() string // the topic the event belongs on
 	// Texts returns pointers to the free-text fields, for enrichment and redaction.
 	Texts() []*string
+	// Notes returns pointers to the free-text reasons agents and systems
+	// give (transfer, hand-off, abandonment, escalation, reopen): they are
+	// redacted like Texts but not analysed, since they describe the
+	// handling, not what the customer said.
+	Notes() []*string
 }
 
 func (e *ChatEvent) Env() *Envelope       { return &e.Envelope }
@@ -200,6 +205,11 @@ func (e *ChatEvent) Texts() []*string       { return nonEmpty(&e.Text) }
 func (e *TicketEvent) Texts() []*string     { return nonEmpty(&e.Title, &e.Text) }
 func (e *SurveyEvent) Texts() []*string     { return nonEmpty(&e.Comment) }
 func (e *SuggestionEvent) Texts() []*string { return nonEmpty(&e.Title, &e.Text) }
+
+func (e *ChatEvent) Notes() []*string       { return nonEmpty(&e.Reason) }
+func (e *TicketEvent) Notes() []*string     { return nonEmpty(&e.Reason) }
+func (e *SurveyEvent) Notes() []*string     { return nil }
+func (e *SuggestionEvent) Notes() []*string { return nil }
 
 func nonEmpty(ps ...*string) []*string {
 	out := ps[:0]

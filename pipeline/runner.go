@@ -318,7 +318,7 @@ func (r *Runner) enrich(batch []Record) {
 				if i >= len(batch) {
 					return
 				}
-				if ev := batch[i].Event; ev != nil && len(ev.Texts()) > 0 {
+				if ev := batch[i].Event; ev != nil && (len(ev.Texts()) > 0 || len(ev.Notes()) > 0) {
 					batch[i].Enrichment = EnrichEvent(r.enricher, ev)
 				}
 			}

@@ -66,9 +66,10 @@ type NopEnricher struct{}
 // Enrich returns the text as is.
 func (NopEnricher) Enrich(text string) Enrichment { return Enrichment{Redacted: text} }
 
-// EnrichEvent redacts every free-text field of ev in place and returns the
-// combined enrichment: sentiment of the longest text, union of PII kinds,
-// keywords and topics. Its Redacted is empty: the redacted texts are in ev.
+// EnrichEvent redacts every free-text field of ev in place (its Texts and its
+// Notes) and returns the combined enrichment of its Texts: sentiment of the
+// longest text, union of PII kinds, keywords and topics. Its Redacted is
+// empty: the redacted texts are in ev.
 func EnrichEvent(e Enricher, ev Event) Enrichment {
 	var out Enrichment
 	longest := -1
@@ -82,6 +83,9 @@ func EnrichEvent(e Enricher, ev Event) Enrichment {
 		out.PII = appendUnique(out.PII, en.PII...)
 		out.Keywords = appendUnique(out.Keywords, en.Keywords...)
 		out.Topics = appendUnique(out.Topics, en.Topics...)
+	}
+	for _, p := range ev.Notes() {
+		*p = e.Enrich(*p).Redacted
 	}
 	return out
 }

@@ -87,7 +87,7 @@ func (s *sink) flush(ctx context.Context) error {
 			go func() {
 				defer wg.Done()
 				for i := w; i < len(s.batch); i += s.opt.Workers {
-					if ev := s.batch[i].Event; len(ev.Texts()) > 0 {
+					if ev := s.batch[i].Event; len(ev.Texts()) > 0 || len(ev.Notes()) > 0 {
 						s.batch[i].Enrichment = pipeline.EnrichEvent(s.enricher, ev)
 					}
 				}
