@@ -81,9 +81,10 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("voc local exit after SIGTERM: %v", err)
 	}
-	time.Sleep(200 * time.Millisecond)
-	if syscall.Kill(chPID, 0) == nil {
-		t.Fatalf("ClickHouse child %d still running after voc local stopped", chPID)
+	for deadline := time.Now().Add(10 * time.Second); syscall.Kill(chPID, 0) == nil; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("ClickHouse child %d still running 10 s after voc local stopped", chPID)
+		}
 	}
 
 	// Restart on the same data dir: the row and the Kafka message are still there.

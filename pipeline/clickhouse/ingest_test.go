@@ -2,6 +2,7 @@ package clickhouse_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -201,7 +202,7 @@ func TestTwoConsumersShareTheWork(t *testing.T) {
 	s := testevents.Build(120)
 	a := start(t, db, []string{broker.Addr}, "voc", testConfig())
 	b := start(t, db, []string{broker.Addr}, "voc", testConfig())
-	time.Sleep(3 * time.Second) // let both join the group before data arrives
+	waitGroupAssigned(t, broker.Addr, "voc", 2) // both joined before data arrives
 	produce(t, []string{broker.Addr}, testevents.Messages(s.Events))
 	deadline := time.Now().Add(time.Minute)
 	for written(a.metrics)+written(b.metrics) < len(s.Events) && time.Now().Before(deadline) {
@@ -217,6 +218,36 @@ func TestTwoConsumersShareTheWork(t *testing.T) {
 	if err := db.Conn.QueryRow(context.Background(), "SELECT uniqExact(kafka_partition) FROM contact_events").Scan(&parts); err != nil || parts < 2 {
 		t.Fatalf("events came from %d partitions (%v)", parts, err)
 	}
+}
+
+// waitGroupAssigned waits until group is stable on the broker with members
+// members, each holding partitions.
+func waitGroupAssigned(t *testing.T, addr, group string, members int) {
+	t.Helper()
+	client := &kafkago.Client{Addr: kafkago.TCP(addr), Timeout: 5 * time.Second}
+	var last string
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := client.DescribeGroups(context.Background(), &kafkago.DescribeGroupsRequest{GroupIDs: []string{group}})
+		if err != nil || len(resp.Groups) != 1 {
+			last = fmt.Sprintf("describe groups: %v", err)
+			continue
+		}
+		g := resp.Groups[0]
+		assigned := 0
+		for _, m := range g.Members {
+			for _, tp := range m.MemberAssignments.Topics {
+				if len(tp.Partitions) > 0 {
+					assigned++
+					break
+				}
+			}
+		}
+		last = fmt.Sprintf("state %s, %d members, %d with partitions", g.GroupState, len(g.Members), assigned)
+		if g.GroupState == "Stable" && len(g.Members) == members && assigned == members {
+			return
+		}
+	}
+	t.Fatalf("group %s never had %d members with partitions: %s", group, members, last)
 }
 
 // TestMalformedInputsAreRejectedNotDropped sends every case of
