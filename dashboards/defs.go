@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/voc-analytics/voc/pipeline"
-	"github.com/voc-analytics/voc/sentiment"
 )
 
 // Targets and peer figures from the seeds (DOMAIN.md), drawn as reference
@@ -71,13 +70,7 @@ func variables(names ...string) []Variable {
 		case "product_model":
 			out = append(out, Variable{Name: "product_model", Label: "Product model", Dimension: "product_model", Values: "product_models", Multi: true})
 		case "topic":
-			v := Variable{Name: "topic", Label: "Issue topic", Dimension: "topic", Multi: true}
-			if tx, err := sentiment.LoadTaxonomy(nil); err == nil {
-				for _, t := range tx.Topics {
-					v.Options = append(v.Options, Option{Value: t.ID, Text: t.EN + " " + t.ZH})
-				}
-			}
-			out = append(out, v)
+			out = append(out, Variable{Name: "topic", Label: "Issue topic", Dimension: "topic", Values: "topics", Multi: true})
 		}
 	}
 	return out

@@ -143,6 +143,15 @@ GROUP BY stream
 ORDER BY stream`,
 	},
 	{
+		Name:        "topics",
+		Title:       "Issue topics",
+		Description: "The issue topics of the catalog (issue_topics), in display order: the values of the topic variable (value = topic id, text = English and Chinese names).",
+		Detail:      "issue topics",
+		SQL: `SELECT topic AS value, concat(name_en, ' · ', name_zh) AS text
+FROM issue_topics
+ORDER BY position, topic`,
+	},
+	{
 		Name:        "product_models",
 		Title:       "Product models",
 		Description: "Product models customers contacted about in the range (values of the product model variable).",
