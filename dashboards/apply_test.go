@@ -161,9 +161,12 @@ func TestApplyUpdates(t *testing.T) {
 			},
 		},
 		{
-			name:    "dashboard moved to another folder comes back",
-			prepare: func(g *grafanafake.Server) { g.Folders["other"] = "other"; g.Dashboards["voc-test-a"].FolderUID = "other" },
-			want:    "folder voc unchanged\ndatasource voc-clickhouse unchanged\ndashboard voc-test-a updated\ndashboard voc-test-b unchanged\n",
+			name: "dashboard moved to another folder comes back",
+			prepare: func(g *grafanafake.Server) {
+				g.Folders["other"] = "other"
+				g.Dashboards["voc-test-a"].FolderUID = "other"
+			},
+			want: "folder voc unchanged\ndatasource voc-clickhouse unchanged\ndashboard voc-test-a updated\ndashboard voc-test-b unchanged\n",
 			check: func(t *testing.T, g *grafanafake.Server, writes []grafanafake.Request) {
 				if g.Dashboards["voc-test-a"].FolderUID != "voc" {
 					t.Errorf("dashboard left in folder %s", g.Dashboards["voc-test-a"].FolderUID)
@@ -171,9 +174,9 @@ func TestApplyUpdates(t *testing.T) {
 			},
 		},
 		{
-			name:    "datasource host changed, password kept",
-			opt:     func(o *ApplyOptions) { o.DataSource.Host = "clickhouse.internal" },
-			want:    "folder voc unchanged\ndatasource voc-clickhouse updated\ndashboard voc-test-a unchanged\ndashboard voc-test-b unchanged\n",
+			name: "datasource host changed, password kept",
+			opt:  func(o *ApplyOptions) { o.DataSource.Host = "clickhouse.internal" },
+			want: "folder voc unchanged\ndatasource voc-clickhouse updated\ndashboard voc-test-a unchanged\ndashboard voc-test-b unchanged\n",
 			check: func(t *testing.T, g *grafanafake.Server, writes []grafanafake.Request) {
 				if writes[0].Method != "PUT" || writes[0].Path != "/api/datasources/uid/voc-clickhouse" {
 					t.Fatalf("datasource update %s %s", writes[0].Method, writes[0].Path)

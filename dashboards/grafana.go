@@ -100,14 +100,16 @@ func grafanaBuilder(d Dashboard, ds DataSource) (*dashboard.DashboardBuilder, er
 		}
 		b = b.WithVariable(vb)
 	}
-	section := ""
+	section, rows := "", 0
 	for _, p := range d.Panels {
 		if p.PromQL != "" && ds.PrometheusUID == "" {
 			continue
 		}
 		if p.Section != section {
 			section = p.Section
-			b = b.WithRow(dashboard.NewRowBuilder(section))
+			rows++
+			// Row ids after the panels' so both stay stable and unique.
+			b = b.WithRow(dashboard.NewRowBuilder(section).Id(uint32(len(d.Panels) + rows)))
 		}
 		pb, err := panelBuilder(p, d, ds)
 		if err != nil {
@@ -120,6 +122,10 @@ func grafanaBuilder(d Dashboard, ds DataSource) (*dashboard.DashboardBuilder, er
 
 func variableBuilder(v Variable, ds DataSource) (cog.Builder[dashboard.VariableModel], error) {
 	all := dashboard.VariableOption{Selected: cog.ToPtr(true), Text: dashboard.StringOrArrayOfString{String: cog.ToPtr("All")}, Value: dashboard.StringOrArrayOfString{String: cog.ToPtr("$__all")}}
+	if v.Multi {
+		all.Text = dashboard.StringOrArrayOfString{ArrayOfString: []string{"All"}}
+		all.Value = dashboard.StringOrArrayOfString{ArrayOfString: []string{"$__all"}}
+	}
 	if len(v.Options) > 0 {
 		pairs := make([]string, len(v.Options))
 		for i, o := range v.Options {
@@ -215,7 +221,8 @@ func configure[B basics[B]](b B, p Panel, ds DataSource, targets []target) B {
 	if p.PromQL == "" {
 		b = b.Datasource(ds.ref())
 	}
-	if unit, dec := grafanaUnit(p.Unit); unit != "" {
+	if unit, dec := grafanaUnit(p.Unit); unit != "" && (p.Rows == "" || p.Kind != KindTable) {
+		// Rows tables mix text and numbers: their units go per column.
 		b = b.Unit(unit).Decimals(float64(dec))
 	}
 	if p.Min != nil {
