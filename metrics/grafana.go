@@ -33,9 +33,9 @@ func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error)
 	for d := range opt.Variables {
 		q.Filters[d] = []string{"grafana"}
 	}
-	if len(m.With) > 0 {
-		return "", fmt.Errorf("metric %s joins %s in Go: chart them as separate queries", metric, strings.Join(m.With, ", "))
-	}
+	// A metric's companions (With) are not joined here: Grafana charts them
+	// as separate queries on the same dimensions (GrafanaSQL of each) and
+	// joins the frames itself.
 	if _, _, err := r.validate(&q); err != nil {
 		return "", err
 	}
