@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -15,6 +16,9 @@ type GrafanaOptions struct {
 	// the filter is skipped when the variable is All ($__conditionalAll).
 	Variables map[string]string
 }
+
+// variableRef marks where a template variable's values go (see GrafanaSQL).
+var variableRef = regexp.MustCompile("\x00([a-z_][a-z0-9_]*)\x00")
 
 // grafanaTime is the time-bucket pseudo-dimension of a time series.
 const grafanaTime = "time"
@@ -44,7 +48,9 @@ func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error)
 	}
 	st, err := build(m, q, func(dim, cond string) string {
 		v := opt.Variables[dim]
-		return "$__conditionalAll(" + strings.ReplaceAll(cond, "{p}", "(${"+v+":singlequote})") + ", $" + v + ")"
+		// The variable goes in after the parameters are replaced: ${v:singlequote}
+		// would read as a query parameter {v:singlequote}.
+		return "$__conditionalAll(" + strings.ReplaceAll(cond, "{p}", "(\x00"+v+"\x00)") + ", $" + v + ")"
 	})
 	if err != nil {
 		return "", err
@@ -74,5 +80,5 @@ func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error)
 		sort.Strings(missing)
 		return "", fmt.Errorf("metric %s: no Grafana form for parameters %s", metric, strings.Join(missing, ", "))
 	}
-	return sql, nil
+	return variableRef.ReplaceAllString(sql, "$${${1}:singlequote}"), nil
 }
