@@ -1,7 +1,10 @@
 package dashboards
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/voc-analytics/voc/metrics"
 
 	"github.com/voc-analytics/voc/pipeline"
 )
@@ -34,26 +37,71 @@ func neutral() []Threshold { return []Threshold{{0, "blue"}} }
 func ptr(v float64) *float64 { return &v }
 
 // All returns the four dashboards, with each metric panel's unit and
-// description taken from the registry.
+// description taken from the registry. A panel that reads a metric the
+// registry does not have (yet) is left out; Pending lists those.
 func All() []Dashboard {
-	ds := []Dashboard{executive(), product(), operations(), suggestions()}
-	for i := range ds {
-		finish(&ds[i])
-	}
+	ds, _ := build()
 	return ds
 }
 
-// finish numbers the panels and sets what follows from the rest: the
-// registry query template, and units, descriptions and row grains from the
-// metric headers.
+// PendingPanel is a panel left out of All for want of a metric.
+type PendingPanel struct {
+	Dashboard, Panel string
+	Missing          []string // metric names the registry lacks
+}
+
+// Pending lists the panels All leaves out.
+func Pending() []PendingPanel {
+	_, p := build()
+	return p
+}
+
+func build() ([]Dashboard, []PendingPanel) {
+	ds := []Dashboard{executive(), product(), operations(), suggestions()}
+	var pending []PendingPanel
+	reg := registry()
+	for i := range ds {
+		d := &ds[i]
+		kept := d.Panels[:0]
+		for j, p := range d.Panels {
+			p.ID = j + 1 // from the definition order: stable as panels come and go
+			var missing []string
+			needs := append([]string{}, p.Metrics...)
+			if p.Trend != "" {
+				needs = append(needs, p.Trend)
+			}
+			for _, m := range needs {
+				if _, err := reg.Get(m); err != nil {
+					missing = append(missing, m)
+				}
+			}
+			if len(missing) > 0 {
+				pending = append(pending, PendingPanel{Dashboard: d.UID, Panel: p.Title, Missing: missing})
+				continue
+			}
+			kept = append(kept, p)
+		}
+		d.Panels = kept
+		finish(d)
+	}
+	return ds, pending
+}
+
+// finish sets what follows from the rest of a dashboard's definition: the
+// registry query of each metric panel, and units, descriptions and filters
+// from the metric headers and rows queries.
 func finish(d *Dashboard) {
 	for i := range d.Panels {
 		p := &d.Panels[i]
-		p.ID = i + 1
-		if len(p.Metrics) > 0 {
-			p.Query = &Query{Metrics: p.Metrics, By: p.By, Params: p.Params, Limit: p.Limit}
+		if p.ID == 0 {
+			p.ID = i + 1
 		}
-		describe(p)
+		if len(p.Metrics) > 0 {
+			p.Query = &metrics.Query{Metrics: p.Metrics, By: p.By, Params: p.Params, Limit: p.Limit}
+		}
+		if err := describe(p, d.Variables); err != nil {
+			panic(fmt.Sprintf("dashboard %s panel %q: %v", d.UID, p.Title, err))
+		}
 	}
 }
 
@@ -130,10 +178,10 @@ func executive() Dashboard {
 				Thresholds: down(0.15, 0.25, 0.35), Width: 6, Height: 7},
 			{Section: voice, Title: "Negative sentiment trend", Kind: KindTimeSeries, Metrics: []string{"negative_share"}, TimeSeries: true, Bucket: 24 * time.Hour,
 				Thresholds: down(0.15, 0.25, 0.35), Min: ptr(0), Width: 6, Height: 7},
-			{Section: voice, Title: "Complaints", Kind: KindStat, Metrics: []string{"complaints"}, WoW: true,
-				Thresholds: neutral(), Width: 6, Height: 7},
-			{Section: voice, Title: "Complaints trend", Kind: KindTimeSeries, Metrics: []string{"complaints"}, TimeSeries: true, Bucket: 24 * time.Hour,
-				Thresholds: neutral(), Min: ptr(0), Width: 6, Height: 7},
+			{Section: voice, Title: "Complaint share", Kind: KindStat, Metrics: []string{"complaint_share"}, WoW: true,
+				Thresholds: down(0.05, 0.10, 0.15), Width: 6, Height: 7},
+			{Section: voice, Title: "Complaint share trend", Kind: KindTimeSeries, Metrics: []string{"complaint_share"}, TimeSeries: true, Bucket: 24 * time.Hour,
+				Thresholds: down(0.05, 0.10, 0.15), Min: ptr(0), Width: 6, Height: 7},
 		},
 	}
 }
@@ -152,15 +200,15 @@ func product() Dashboard {
 		Range:       7 * 24 * time.Hour,
 		Variables:   variables("channel", "product_model", "topic"),
 		Panels: []Panel{
-			{Section: issues, Title: "Top issue topics", Kind: KindTable, Metrics: []string{"top_issues"}, By: []string{"topic"}, Limit: 15,
-				Thresholds: down(0.20, 0.30, 0.40), Width: 16, Height: 11},
-			{Section: issues, Title: "Emerging issues (largest rise on the previous period)", Kind: KindBar, Metrics: []string{"top_issues"}, By: []string{"topic"}, Limit: 8,
-				Params: map[string]string{"order": "change"}, Thresholds: neutral(), Width: 8, Height: 11},
-			{Section: issues, Title: "Issue topics over time", Kind: KindTimeSeries, Metrics: []string{"top_issues"}, By: []string{"topic"}, TimeSeries: true, Bucket: 24 * time.Hour, Limit: 8,
+			{Section: issues, Title: "Top issue topics", Kind: KindTable, Metrics: []string{"top_issues"}, Trend: "contacts", Sort: "-top_issues",
+				Thresholds: neutral(), Width: 16, Height: 11},
+			{Section: issues, Title: "Emerging issues: change on the previous period", Kind: KindBar, Metrics: []string{"top_issues"}, By: []string{"topic"},
+				Show: []string{"change"}, Sort: "-change", Unit: UnitRatio, Thresholds: down(0.10, 0.25, 0.50), Width: 8, Height: 11},
+			{Section: issues, Title: "Contacts by issue topic over time", Kind: KindTimeSeries, Metrics: []string{"contacts"}, By: []string{"topic"}, TimeSeries: true, Bucket: 24 * time.Hour,
 				Thresholds: neutral(), Min: ptr(0), Width: 24, Height: 8},
-			{Section: models, Title: "Issues by product model", Kind: KindHeatmap, Metrics: []string{"top_issues"}, By: []string{"product_model", "topic"},
+			{Section: models, Title: "Contacts by product model and issue topic", Kind: KindHeatmap, Metrics: []string{"contacts"}, By: []string{"product_model", "topic"},
 				Thresholds: neutral(), Width: 12, Height: 10},
-			{Section: models, Title: "Survey comment sentiment", Kind: KindTimeSeries, Metrics: []string{"survey_comment_negative_share"}, TimeSeries: true, Bucket: 24 * time.Hour,
+			{Section: models, Title: "Survey comment sentiment", Kind: KindTimeSeries, Metrics: []string{"comment_negative_share"}, TimeSeries: true, Bucket: 24 * time.Hour,
 				Thresholds: down(0.15, 0.25, 0.35), Min: ptr(0), Width: 12, Height: 10},
 			{Section: models, Title: "Customer quotes for the chosen topic", Kind: KindTable, Rows: "quotes", Unit: UnitNone,
 				Thresholds: down(-0.5, -0.2, 0), Width: 24, Height: 12},

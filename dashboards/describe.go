@@ -1,42 +1,65 @@
 package dashboards
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
 
-// metricInfo returns a metric's unit, definition and grain from the
-// registry.
-var metricInfo = func(name string) (unit, definition, grain string, err error) {
-	return "", "", "", fmt.Errorf("metric %q: the metric registry is not wired in yet", name)
-}
+	"github.com/voc-analytics/voc/metrics"
+)
 
-// describe fills a panel's unit, description and detail from its metrics'
-// headers (metric panels) or its rows query (rows panels), keeping what
-// the definition set explicitly.
-func describe(p *Panel) {
+// registry is the metric registry the dashboards read (tests may swap it).
+var registry = metrics.Default
+
+// dimensionLabels name dimensions in descriptions.
+var dimensionLabels = map[string]string{"channel": "channel", "product_model": "product model", "topic": "topic"}
+
+// describe fills what a panel takes from elsewhere: a metric panel's unit,
+// description (the metric's definition) and detail (its grain) from the
+// registry, a rows panel's from its rows query; and which of the
+// dashboard's variables filter it. Explicit values are kept.
+func describe(p *Panel, vars []Variable) error {
 	if len(p.Metrics) > 0 {
-		unit, def, grain, err := metricInfo(p.Metrics[0])
-		if err != nil {
-			return
-		}
-		if p.Unit == "" {
-			p.Unit = unit
-		}
-		if p.Description == "" {
-			p.Description = def
-			for _, m := range p.Metrics[1:] {
-				if _, d, _, err := metricInfo(m); err == nil {
-					p.Description += " " + d
+		reg := registry()
+		var defs []string
+		for i, name := range p.Metrics {
+			m, err := reg.Get(name)
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				if p.Unit == "" {
+					p.Unit = m.Unit
+				}
+				if p.Detail == "" {
+					p.Detail = m.Grain + "s"
 				}
 			}
+			def := m.Definition
+			if len(p.Metrics) > 1 {
+				def = m.Title + ": " + def
+			}
+			defs = append(defs, def)
 		}
-		if p.Detail == "" {
-			p.Detail = grain
+		if p.Description == "" {
+			p.Description = strings.Join(defs, " ")
 		}
-		return
+		var unfiltered []string
+		for _, v := range vars {
+			if filters(reg, p.Metrics, v.Dimension) {
+				p.FilteredBy = append(p.FilteredBy, v.Dimension)
+			} else {
+				unfiltered = append(unfiltered, dimensionLabels[v.Dimension])
+			}
+		}
+		if len(unfiltered) > 0 {
+			p.Description += " Not filtered by " + strings.Join(unfiltered, " or ") + " (the metric has no such dimension)."
+		}
+		return nil
 	}
 	if p.Rows != "" {
 		q, err := Rows(p.Rows)
 		if err != nil {
-			return
+			return err
 		}
 		if p.Description == "" {
 			p.Description = q.Description
@@ -44,5 +67,36 @@ func describe(p *Panel) {
 		if p.Detail == "" {
 			p.Detail = q.Detail
 		}
+		dims := q.Dimensions()
+		for _, v := range vars {
+			if contains(dims, v.Dimension) {
+				p.FilteredBy = append(p.FilteredBy, v.Dimension)
+			}
+		}
+		return nil
 	}
+	if p.PromQL == "" {
+		return fmt.Errorf("panel %q reads neither metrics, a rows query nor Prometheus", p.Title)
+	}
+	return nil
+}
+
+// filters reports whether every metric can be filtered by dim.
+func filters(reg *metrics.Registry, names []string, dim string) bool {
+	for _, n := range names {
+		m, err := reg.Get(n)
+		if err != nil || !contains(m.Dimensions, dim) {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+
+	"github.com/voc-analytics/voc/metrics"
 )
 
 // DataSource is how Grafana reaches voc's ClickHouse: the datasource the
@@ -144,7 +146,10 @@ func variableBuilder(v Variable, ds DataSource) (cog.Builder[dashboard.VariableM
 	if err != nil {
 		return nil, fmt.Errorf("variable %s: %w", v.Name, err)
 	}
-	sql := q.GrafanaSQL()
+	sql, err := q.GrafanaSQL()
+	if err != nil {
+		return nil, err
+	}
 	return dashboard.NewQueryVariableBuilder(v.Name).Label(v.Label).
 		Datasource(ds.ref()).
 		Query(dashboard.StringOrMap{Map: map[string]any{"editorType": "sql", "rawSql": sql, "format": FormatTable, "refId": "values"}}).
@@ -181,6 +186,8 @@ func grafanaUnit(unit string) (id string, decimals int) {
 		return "none", 2
 	case UnitNPS, UnitIndex:
 		return "none", 0
+	case UnitHours:
+		return "h", 1
 	}
 	return "", -1
 }
@@ -288,13 +295,14 @@ func reduceAll() *common.ReduceDataOptionsBuilder {
 const wowField = "WoW change"
 
 func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Panel], error) {
-	targets, err := panelTargets(p)
+	pq, err := panelQueries(p)
 	if err != nil {
 		return nil, err
 	}
 	if refs := describeReferences(p.References); refs != "" {
 		p.Description = strings.TrimSpace(p.Description + " " + refs)
 	}
+	targets := pq.targets
 	switch p.Kind {
 	case KindStat:
 		b := configure(stat.NewPanelBuilder(), p, ds, targets).
@@ -348,33 +356,45 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 			ShowValue(common.VisibilityModeAuto).
 			Orientation(common.VizOrientationAuto).
 			ColorScheme(dashboard.NewFieldColorBuilder().Mode(dashboard.FieldColorModeIdThresholds))
-		return b, nil
+		for _, t := range pq.transforms {
+			b = b.WithTransformation(t)
+		}
+		return columnUnits(b, pq.columns, false), nil
 	case KindTable:
 		b := configure(table.NewPanelBuilder(), p, ds, targets).
 			CellHeight(common.TableCellHeightSm).
 			Filterable(true)
-		b = tableColumns(b, p)
-		return b, nil
+		for _, t := range pq.transforms {
+			b = b.WithTransformation(t)
+		}
+		if p.Trend != "" {
+			b = b.OverrideByRegexp("^Trend", []dashboard.DynamicConfigValue{
+				{Id: "custom.cellOptions", Value: map[string]any{"type": "sparkline"}},
+				{Id: "displayName", Value: "trend (" + p.Trend + " per day)"},
+			})
+		}
+		if p.Sort != "" {
+			b = b.SortBy([]cog.Builder[common.TableSortByFieldState]{
+				common.NewTableSortByFieldStateBuilder().DisplayName(strings.TrimPrefix(p.Sort, "-")).Desc(strings.HasPrefix(p.Sort, "-")),
+			})
+		}
+		return columnUnits(b, pq.columns, true), nil
 	case KindHeatmap:
 		// Grafana's heatmap wants time on x; for category x category (hour
 		// of week, model x topic) a table of coloured cells reads better.
-		if len(p.By) < 2 {
-			return nil, fmt.Errorf("a heatmap needs two dimensions, has %v", p.By)
-		}
 		b := configure(table.NewPanelBuilder(), p, ds, targets).
 			CellHeight(common.TableCellHeightSm).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "groupingToMatrix", Options: map[string]any{
-				"rowField": p.By[0], "columnField": p.By[1], "valueField": p.Metrics[0], "emptyValue": "zero",
-			}}).
 			ColorScheme(dashboard.NewFieldColorBuilder().Mode("continuous-BlYlRd")).
 			CellOptions(common.TableCellOptions{TableColoredBackgroundCellOptions: &common.TableColoredBackgroundCellOptions{
 				Type: common.TableCellDisplayModeColorBackground, Mode: cog.ToPtr(common.TableCellBackgroundDisplayModeGradient),
-			}}).
-			OverrideByName(p.By[0]+"\\"+p.By[1], []dashboard.DynamicConfigValue{
-				{Id: "custom.cellOptions", Value: map[string]any{"type": "auto"}},
-				{Id: "unit", Value: "string"},
-			})
-		return b, nil
+			}})
+		for _, t := range pq.transforms {
+			b = b.WithTransformation(t)
+		}
+		// The row-label column of the matrix is text, not a coloured number.
+		return b.OverrideByRegexp(`\\`, []dashboard.DynamicConfigValue{
+			{Id: "custom.cellOptions", Value: map[string]any{"type": "auto"}},
+		}), nil
 	}
 	return nil, fmt.Errorf("unknown panel kind %q", p.Kind)
 }
@@ -383,22 +403,24 @@ func fixedColor(c string) []dashboard.DynamicConfigValue {
 	return []dashboard.DynamicConfigValue{{Id: "color", Value: map[string]any{"mode": "fixed", "fixedColor": c}}}
 }
 
-// tableColumns colours the numeric columns a rows query names in its units.
-func tableColumns(b *table.PanelBuilder, p Panel) *table.PanelBuilder {
-	if p.Rows == "" {
-		return b
-	}
-	q, err := Rows(p.Rows)
-	if err != nil {
-		return b
-	}
-	for _, col := range sortedKeys(q.Units) {
-		unit, dec := grafanaUnit(q.Units[col])
-		props := []dashboard.DynamicConfigValue{{Id: "custom.cellOptions", Value: map[string]any{"type": "color-text"}}}
+// columnUnits sets the unit of each named column (several outputs of one
+// metric, a metric and its companions, a rows query's numbers); in tables
+// the column is also coloured by the panel's thresholds.
+func columnUnits[B interface {
+	OverrideByName(string, []dashboard.DynamicConfigValue) B
+}](b B, columns map[string]string, colour bool) B {
+	for _, col := range sortedKeys(columns) {
+		unit, dec := grafanaUnit(columns[col])
+		var props []dashboard.DynamicConfigValue
+		if colour {
+			props = append(props, dashboard.DynamicConfigValue{Id: "custom.cellOptions", Value: map[string]any{"type": "color-text"}})
+		}
 		if unit != "" {
 			props = append(props, dashboard.DynamicConfigValue{Id: "unit", Value: unit}, dashboard.DynamicConfigValue{Id: "decimals", Value: dec})
 		}
-		b = b.OverrideByName(col, props)
+		if len(props) > 0 {
+			b = b.OverrideByName(col, props)
+		}
 	}
 	return b
 }
@@ -414,39 +436,174 @@ func describeReferences(refs []Reference) string {
 	return "Reference lines: " + strings.Join(names, ", ") + "."
 }
 
-// panelTargets returns the Grafana SQL of a panel: one target per metric
-// (a WoW panel's target adds the change column), or the rows query.
-func panelTargets(p Panel) ([]target, error) {
-	if p.PromQL != "" {
-		return nil, nil // drawn by promTarget in a Prometheus panel
-	}
-	if p.Rows != "" {
-		q, err := Rows(p.Rows)
-		if err != nil {
-			return nil, err
-		}
-		return []target{{refID: "A", sql: q.GrafanaSQL()}}, nil
-	}
-	if len(p.Metrics) == 0 {
-		return nil, fmt.Errorf("panel has neither metrics nor a rows query")
-	}
-	var out []target
-	for i, m := range p.Metrics {
-		sql, err := metricSQL(m, p)
-		if err != nil {
-			return nil, err
-		}
-		if p.WoW {
-			sql = withWoW(sql, m)
-		}
-		out = append(out, target{refID: string(rune('A' + i)), sql: sql, timeSeries: p.TimeSeries})
-	}
-	return out, nil
+// queries is what a panel asks Grafana for: targets, the transformations
+// that shape their frames, and the units of columns that need their own.
+type queries struct {
+	targets    []target
+	transforms []dashboard.DataTransformerConfig
+	columns    map[string]string // column -> Unit*
 }
 
-// metricSQL returns the registry's Grafana SQL of metric for panel p.
-var metricSQL = func(metric string, p Panel) (string, error) {
-	return "", fmt.Errorf("metric %q: the metric registry is not wired in yet", metric)
+func refID(i int) string { return string(rune('A' + i)) }
+
+func transform(id string, options map[string]any) dashboard.DataTransformerConfig {
+	return dashboard.DataTransformerConfig{Id: id, Options: options}
+}
+
+// panelQueries returns the Grafana queries of a panel: one target per
+// metric (a WoW panel's adds the change column), the metric's companions
+// and trend joined on the dimensions, or the rows query.
+func panelQueries(p Panel) (queries, error) {
+	var q queries
+	if p.PromQL != "" {
+		return q, nil // the Prometheus target is added by the panel builder
+	}
+	if p.Rows != "" {
+		rq, err := Rows(p.Rows)
+		if err != nil {
+			return q, err
+		}
+		sql, err := rq.GrafanaSQL()
+		if err != nil {
+			return q, err
+		}
+		q.targets = []target{{refID: "A", sql: sql}}
+		q.columns = rq.Units
+		return q, nil
+	}
+	if len(p.Metrics) == 0 {
+		return q, fmt.Errorf("panel has neither metrics nor a rows query")
+	}
+	reg := registry()
+	q.columns = map[string]string{}
+	var joinOn string
+	for _, name := range p.Metrics {
+		m, err := reg.Get(name)
+		if err != nil {
+			return q, err
+		}
+		sql, err := metricSQL(name, p)
+		if err != nil {
+			return q, err
+		}
+		if p.Kind == KindHeatmap && len(p.By) == 1 && p.By[0] == "hour_of_week" {
+			sql = splitHourOfWeek(sql, name)
+		}
+		if p.WoW {
+			sql = withWoW(sql, name)
+		}
+		q.targets = append(q.targets, target{refID: refID(len(q.targets)), sql: sql, timeSeries: p.TimeSeries})
+		for _, o := range m.Outputs {
+			if o.Unit != p.Unit || len(m.Outputs) > 1 {
+				q.columns[o.Name] = o.Unit
+			}
+		}
+		// Companions (top_issues' negative_share and fcr) are separate
+		// queries on the metric's dimensions, joined by Grafana.
+		by := append(append([]string{}, m.Fixed...), p.By...)
+		by = dedupe(by)
+		for _, w := range m.With {
+			cp := p
+			cp.By, cp.TimeSeries = by, false
+			csql, err := metricSQL(w, cp)
+			if err != nil {
+				return q, fmt.Errorf("companion %s of %s: %w", w, name, err)
+			}
+			q.targets = append(q.targets, target{refID: refID(len(q.targets)), sql: csql})
+			c, _ := reg.Get(w)
+			for _, o := range c.Outputs {
+				q.columns[o.Name] = o.Unit
+			}
+			joinOn = by[0]
+		}
+		if len(m.With) > 0 {
+			// Keep the metric's rows only: the outer join adds the rows a
+			// companion has and the metric (ranked, limited) has not.
+			defer func(name string) {
+				q.transforms = append(q.transforms, transform("filterByValue", map[string]any{
+					"type": "exclude", "match": "any",
+					"filters": []map[string]any{{"fieldName": name, "config": map[string]any{"id": "isNull", "options": map[string]any{}}}},
+				}))
+			}(name)
+		}
+	}
+	if p.Trend != "" {
+		tp := p
+		tp.TimeSeries, tp.WoW = true, false
+		sql, err := metricSQL(p.Trend, tp)
+		if err != nil {
+			return q, fmt.Errorf("trend %s: %w", p.Trend, err)
+		}
+		ref := refID(len(q.targets))
+		q.targets = append(q.targets, target{refID: ref, sql: sql, timeSeries: true})
+		t := transform("timeSeriesTable", map[string]any{})
+		t.Filter = &dashboard.MatcherConfig{Id: "byRefId", Options: ref}
+		q.transforms = append(q.transforms, t)
+		if joinOn == "" && len(p.By) > 0 {
+			joinOn = p.By[0]
+		}
+	}
+	if joinOn != "" {
+		q.transforms = append(q.transforms, transform("joinByField", map[string]any{"byField": joinOn, "mode": "outer"}))
+	}
+	if p.Kind == KindHeatmap {
+		row, col := "", ""
+		switch {
+		case len(p.By) == 1 && p.By[0] == "hour_of_week":
+			row, col = "hour", "weekday"
+		case len(p.By) == 2:
+			row, col = p.By[0], p.By[1]
+		default:
+			return q, fmt.Errorf("a heatmap needs two dimensions or hour_of_week, has %v", p.By)
+		}
+		q.transforms = append(q.transforms, transform("groupingToMatrix", map[string]any{
+			"rowField": row, "columnField": col, "valueField": p.Metrics[0], "emptyValue": "zero",
+		}))
+	}
+	if len(p.Show) > 0 {
+		exclude := map[string]bool{}
+		for _, name := range p.Metrics {
+			m, _ := reg.Get(name)
+			for _, o := range m.Outputs {
+				exclude[o.Name] = !contains(p.Show, o.Name)
+			}
+		}
+		q.transforms = append(q.transforms, transform("organize", map[string]any{"excludeByName": exclude}))
+	}
+	if p.Sort != "" && p.Kind != KindTable {
+		q.transforms = append(q.transforms, transform("sortBy", map[string]any{
+			"sort": []map[string]any{{"field": strings.TrimPrefix(p.Sort, "-"), "desc": strings.HasPrefix(p.Sort, "-")}},
+		}))
+	}
+	return q, nil
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// splitHourOfWeek turns the registry's hour_of_week ("Mon 10") into weekday
+// and hour columns for the matrix, ordered hour by hour, Monday first. It
+// reshapes the registry's rows; the metric's SQL is unchanged inside.
+func splitHourOfWeek(sql, metric string) string {
+	return "SELECT hw[2] AS hour, hw[1] AS weekday, `" + metric + "`\nFROM (SELECT splitByChar(' ', hour_of_week) AS hw, `" + metric + "` FROM (" + sql + "))\n" +
+		"ORDER BY hour, indexOf(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], weekday)"
+}
+
+// metricSQL returns the registry's Grafana SQL of metric for panel p, its
+// filters bound to the dashboard variables named after the dimensions.
+func metricSQL(metric string, p Panel) (string, error) {
+	vars := map[string]string{}
+	for _, d := range p.FilteredBy {
+		vars[d] = d
+	}
+	return registry().GrafanaSQL(metric, metrics.GrafanaOptions{By: p.By, TimeSeries: p.TimeSeries, Variables: vars})
 }
 
 var rangeMacroRe = regexp.MustCompile(`\$__timeFilter(?:_ms)?\(([^()]*)\)|\$__fromTime(?:_ms)?\b|\$__toTime(?:_ms)?\b`)

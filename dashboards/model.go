@@ -3,6 +3,8 @@ package dashboards
 import (
 	"fmt"
 	"time"
+
+	"github.com/voc-analytics/voc/metrics"
 )
 
 // Kinds of panel. Each says what columns its query must return (see
@@ -23,6 +25,7 @@ const (
 const (
 	UnitRatio   = "ratio"   // fraction 0..1, shown as a percentage
 	UnitSeconds = "seconds" // durations
+	UnitHours   = "hours"   // long durations (ticket resolution)
 	UnitCount   = "count"
 	UnitScore   = "score" // e.g. CSAT stars, 32 likes, sentiment in [-1, 1]
 	UnitNPS     = "nps"   // -100..100
@@ -90,7 +93,22 @@ type Panel struct {
 	TimeSeries bool              // bucket by time (column "time")
 	Params     map[string]string // metric parameter overrides (metrics.Query.Params)
 	Limit      int               // for ranked metrics (top_issues)
-	Query      *Query            // the registry query template
+	// Query is the registry query the panel runs, without its range: the
+	// caller sets From, To (and Now), and Filters from the dashboard's
+	// variables for the dimensions in FilteredBy.
+	Query *metrics.Query
+	// FilteredBy are the dashboard variables' dimensions this panel's query
+	// honours (a survey metric has no product model, say).
+	FilteredBy []string
+
+	// Trend is a metric drawn as a per-row sparkline (by day) next to a
+	// table's rows, joined on the panel's first dimension.
+	Trend string
+	// Show limits the columns shown to these outputs of the metrics (the
+	// emerging-issues chart shows change only); empty: all.
+	Show []string
+	// Sort orders the rows by a column, "-name" descending.
+	Sort string
 
 	// WoW adds the week-over-week change: the metric over the 7 days that
 	// end at the range end, minus the 7 days before.
@@ -123,16 +141,6 @@ type Panel struct {
 	Bucket time.Duration
 
 	Width, Height int // grid units: 24 columns wide; height in rows of 30 px
-}
-
-// Query is the part of a metrics.Query a panel fixes: what to compute and
-// how to group it. Range, zone, filters and evaluation time are the
-// caller's.
-type Query struct {
-	Metrics []string
-	By      []string
-	Params  map[string]string
-	Limit   int
 }
 
 // Threshold is one colour step.

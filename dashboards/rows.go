@@ -11,6 +11,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/voc-analytics/voc/metrics"
 )
 
 // RowsQuery is a query of this package for panels that show rows, not
@@ -36,6 +38,16 @@ type RowsQuery struct {
 	// Units of the numeric columns worth colouring by the panel's
 	// thresholds (column -> Unit*).
 	Units map[string]string
+	// Embed, when set, is a registry metric whose rows the query reads as a
+	// subquery at the placeholder $embed ("suggestions about this week's
+	// top issues"): evaluated over the Window that ends at the range end.
+	Embed *Embed
+}
+
+// Embed is a registry metric used inside a rows query.
+type Embed struct {
+	Metric string
+	Window time.Duration
 }
 
 // RowsArgs are what a rows query runs with.
@@ -81,7 +93,7 @@ func (q *RowsQuery) Dimensions() []string {
 
 // Statement renders the query with ClickHouse query parameters and returns
 // the SQL and the parameter values (clickhouse.WithParameters).
-func (q *RowsQuery) Statement(a RowsArgs) (string, map[string]string) {
+func (q *RowsQuery) Statement(a RowsArgs) (string, map[string]string, error) {
 	limit := a.Limit
 	if limit <= 0 {
 		limit = q.Limit
@@ -106,14 +118,29 @@ func (q *RowsQuery) Statement(a RowsArgs) (string, map[string]string) {
 		}
 		return "(empty(" + p + ") OR " + expr + " IN " + p + ")"
 	})
-	return sql, params
+	if q.Embed != nil {
+		sts, err := registry().Statements(metrics.Query{Metrics: []string{q.Embed.Metric}, From: a.To.Add(-q.Embed.Window), To: a.To})
+		if err != nil {
+			return "", nil, fmt.Errorf("rows query %s: embedded metric: %w", q.Name, err)
+		}
+		// The metric's parameters get a prefix so that they cannot meet the
+		// rows query's own (from, to, limit ...).
+		inner := embedParamRe.ReplaceAllString(sts[0].SQL, "{e_$1:")
+		for k, v := range sts[0].Params {
+			params["e_"+k] = v
+		}
+		sql = strings.ReplaceAll(sql, "$embed", "("+inner+")")
+	}
+	return sql, params, nil
 }
+
+var embedParamRe = regexp.MustCompile(`\{([a-z_][a-z0-9_]*):`)
 
 // GrafanaSQL renders the query for the ClickHouse plugin: the range as
 // $__fromTime/$__toTime, each filter as $__conditionalAll over the template
 // variable named after its dimension.
-func (q *RowsQuery) GrafanaSQL() string {
-	return q.render(func(name string) string {
+func (q *RowsQuery) GrafanaSQL() (string, error) {
+	sql := q.render(func(name string) string {
 		switch name {
 		case "from":
 			return "$__fromTime"
@@ -129,11 +156,23 @@ func (q *RowsQuery) GrafanaSQL() string {
 		}
 		return "$__conditionalAll(" + expr + " IN (" + v + "), $" + dim + ")"
 	})
+	if q.Embed != nil {
+		inner, err := registry().GrafanaSQL(q.Embed.Metric, metrics.GrafanaOptions{})
+		if err != nil {
+			return "", fmt.Errorf("rows query %s: embedded metric: %w", q.Name, err)
+		}
+		inner = shiftRange(inner, fmt.Sprintf("($__toTime - INTERVAL %d SECOND)", int64(q.Embed.Window/time.Second)), "$__toTime")
+		sql = strings.ReplaceAll(sql, "$embed", "("+inner+")")
+	}
+	return sql, nil
 }
 
 // Run executes the query on conn.
 func (q *RowsQuery) Run(ctx context.Context, conn driver.Conn, a RowsArgs) (*RowsResult, error) {
-	sql, params := q.Statement(a)
+	sql, params, err := q.Statement(a)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := conn.Query(clickhouse.Context(ctx, clickhouse.WithParameters(params)), sql)
 	if err != nil {
 		return nil, fmt.Errorf("rows query %s: %w", q.Name, err)

@@ -12,7 +12,10 @@ import (
 func TestRowsStatementKeepsValuesOutOfSQL(t *testing.T) {
 	q := &RowsQuery{Name: "t", Limit: 5, SQL: "SELECT 1 FROM x WHERE t >= $from AND t < $to AND $in(channel, c) AND $has(topic, ts) LIMIT $limit"}
 	evil := "app') OR 1=1 --"
-	sql, params := q.Statement(RowsArgs{Filters: map[string][]string{"channel": {evil}}})
+	sql, params, err := q.Statement(RowsArgs{Filters: map[string][]string{"channel": {evil}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(sql, evil) || strings.Contains(sql, "app") {
 		t.Fatalf("a filter value reached the SQL text: %s", sql)
 	}
@@ -23,7 +26,10 @@ func TestRowsStatementKeepsValuesOutOfSQL(t *testing.T) {
 	if params["f_channel"] != `['app\') OR 1=1 --']` || params["f_topic"] != "[]" || params["limit"] != "5" {
 		t.Errorf("params %v", params)
 	}
-	g := q.GrafanaSQL()
+	g, err := q.GrafanaSQL()
+	if err != nil {
+		t.Fatal(err)
+	}
 	wantG := "SELECT 1 FROM x WHERE t >= $__fromTime AND t < $__toTime AND $__conditionalAll(c IN (${channel:singlequote}), $channel) AND $__conditionalAll(hasAny(ts, [${topic:singlequote}]), $topic) LIMIT 5"
 	if g != wantG {
 		t.Errorf("GrafanaSQL\n got %s\nwant %s", g, wantG)
@@ -33,12 +39,19 @@ func TestRowsStatementKeepsValuesOutOfSQL(t *testing.T) {
 	}
 }
 
-// TestRowsQueries runs every rows query on generated history both ways —
-// with query parameters and as Grafana would after expanding its macros —
-// and checks they return the same rows, with and without filters.
-func TestRowsQueries(t *testing.T) {
+// TestOnGeneratedHistory loads generated history once and runs every rows
+// query and every panel on it.
+func TestOnGeneratedHistory(t *testing.T) {
 	db := testenv.NewDB(t)
 	loadGenerated(t, db, 300)
+	t.Run("rows queries", func(t *testing.T) { testRowsQueries(t, db) })
+	t.Run("panels", func(t *testing.T) { testEveryPanel(t, db) })
+}
+
+// testRowsQueries runs every rows query on generated history both ways —
+// with query parameters and as Grafana would after expanding its macros —
+// and checks they return the same rows, with and without filters.
+func testRowsQueries(t *testing.T, db *testenv.DB) {
 	ctx := context.Background()
 	filters := []map[string][]string{
 		nil,
@@ -63,7 +76,11 @@ func TestRowsQueries(t *testing.T) {
 				for _, d := range q.Dimensions() {
 					vars[d] = f[d]
 				}
-				sql, err := Expand(q.GrafanaSQL(), MacroEnv{From: args.From, To: args.To, Vars: vars})
+				gsql, err := q.GrafanaSQL()
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql, err := Expand(gsql, MacroEnv{From: args.From, To: args.To, Vars: vars})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -97,7 +114,7 @@ func checkFiltered(t *testing.T, res *RowsResult, f map[string][]string) {
 		switch col {
 		case "channel", "product_model":
 			allowed = f[col]
-		case "issue_topics":
+		case "issue_topics", "topic":
 			allowed = f["topic"]
 		}
 		if len(allowed) == 0 {

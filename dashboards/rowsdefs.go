@@ -1,5 +1,7 @@
 package dashboards
 
+import "time"
+
 // The rows queries. Each reads the analyst views (contacts, survey_answers,
 // suggestion_posts) or the event tables, never computes a metric (those are
 // the registry's), and says in its Description what one row is.
@@ -14,23 +16,22 @@ var rowsQueries = []RowsQuery{
 	{
 		Name:        "quotes",
 		Title:       "Customer quotes",
-		Description: "Customer messages in the range, most negative first, personal data already redacted by the pipeline (phone, ID, card, e-mail and address placeholders). Filtered by topic, channel and product model.",
+		Description: "Customer messages in the range, most negative first, personal data already redacted by the pipeline (phone, ID, card, e-mail and address placeholders). A message belongs to a topic through its contact's service category (as in the metrics). Filtered by topic, channel and product model.",
 		Limit:       50,
 		Detail:      "messages",
 		Units:       map[string]string{"sentiment": UnitScore},
-		SQL: `SELECT m.occurred_at AS time, c.contact_channel AS channel, c.contact_model AS product_model,
-       arrayStringConcat(m.topics, ', ') AS issue_topics, round(m.sentiment_score, 2) AS sentiment, m.text AS quote
+		SQL: `SELECT m.occurred_at AS time, c.contact_channel AS channel, c.contact_model AS product_model, c.contact_topic AS topic,
+       round(m.sentiment_score, 2) AS sentiment, m.text AS quote
 FROM messages AS m FINAL
 INNER JOIN
 (
-    SELECT contact_id, any(toString(channel)) AS contact_channel, any(toString(product_model)) AS contact_model
-    FROM contact_events
-    WHERE event_type = 'contact.started' AND occurred_at >= $from - INTERVAL 1 DAY AND occurred_at < $to
-      AND $in(channel, channel) AND $in(product_model, product_model)
-    GROUP BY contact_id
+    SELECT cc.contact_id AS contact_id, cc.channel AS contact_channel, cc.product_model AS contact_model, toString(sc.topic) AS contact_topic
+    FROM contacts AS cc
+    LEFT JOIN service_categories AS sc ON sc.slug = cc.service_category
+    WHERE cc.started_at >= $from - INTERVAL 1 DAY AND cc.started_at < $to
+      AND $in(channel, cc.channel) AND $in(product_model, cc.product_model) AND $in(topic, sc.topic)
 ) AS c ON c.contact_id = m.contact_id
 WHERE m.sender = 'customer' AND m.occurred_at >= $from AND m.occurred_at < $to
-  AND $has(topic, m.topics)
 ORDER BY m.sentiment_score ASC, m.occurred_at DESC
 LIMIT $limit`,
 	},
@@ -58,6 +59,22 @@ LIMIT $limit`,
 FROM suggestion_posts
 WHERE posted_at >= $from AND posted_at < $to AND $has(topic, topics)
 ORDER BY endorsements DESC, comments DESC, post_id
+LIMIT $limit`,
+	},
+	{
+		Name:        "suggestions_for_top_issues",
+		Title:       "Suggestions linked to this week's top issues",
+		Description: "Employee suggestion posts of the range whose issue topics (text analytics of the post) include one of the top issues of the 7 days that end at the range end (the top_issues metric), most endorsed first, with the top-issue topics they address.",
+		Limit:       30,
+		Detail:      "suggestion_posts",
+		Embed:       &Embed{Metric: "top_issues", Window: 7 * 24 * time.Hour},
+		Units:       map[string]string{"endorsements": UnitCount},
+		SQL: `SELECT p.title AS title, arrayStringConcat(arrayIntersect(p.topics, top.topics), ', ') AS top_issues_addressed,
+       p.endorsements AS endorsements, p.comments AS comments, p.status AS status, p.department AS department, p.posted_at AS time
+FROM suggestion_posts AS p
+CROSS JOIN (SELECT groupArray(topic) AS topics FROM $embed) AS top
+WHERE p.posted_at >= $from AND p.posted_at < $to AND hasAny(p.topics, top.topics) AND $has(topic, p.topics)
+ORDER BY p.endorsements DESC, p.posted_at DESC, p.post_id
 LIMIT $limit`,
 	},
 	{
