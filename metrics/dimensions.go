@@ -62,6 +62,9 @@ var dimensionDocs = map[string]string{
 	"escalation_level": "highest escalation level reached: 0 none, 1 agent, 2 supervisor, 3 executive",
 	"department":       "department of the employee who posted",
 	"status":           "current status of the suggestion post",
+	"age":              "age of an open ticket at the end of the range (or now, if earlier): 0-1d | 1-3d | 3-5d | 5d+",
+	"post":             "suggestion post id",
+	"title":            "suggestion post title",
 }
 
 // DimensionDoc says what a dimension's values are.
@@ -126,6 +129,9 @@ const (
 ) AS dim_ta ON dim_ta.ticket_id = t.ticket_id`
 )
 
+// ageHours is an open ticket's age at the end of the range or now, whichever is earlier.
+const ageHours = "dateDiff('hour', t.created_at, least({to:DateTime64(3, 'UTC')}, {now:DateTime64(3, 'UTC')}))"
+
 var grains = map[string]grain{
 	"contact": {
 		alias: "c", time: "c.started_at",
@@ -151,6 +157,10 @@ var grains = map[string]grain{
 			"ticket_category":  {expr: "t.category"},
 			"priority":         {expr: "t.priority"},
 			"escalation_level": {expr: "toString(t.max_escalation_level)"},
+			"age": {
+				expr: "multiIf(" + ageHours + " < 24, '0-1d', " + ageHours + " < 72, '1-3d', " + ageHours + " < 120, '3-5d', '5d+')",
+				sort: ageHours,
+			},
 		}),
 		joins: []join{
 			{"topic", fmt.Sprintf(contactTopicJoin, "t")},
@@ -182,6 +192,8 @@ var grains = map[string]grain{
 		alias: "p", time: "p.posted_at",
 		dims: with(timeDims(), map[string]dimension{
 			"department": {expr: "p.department"},
+			"post":       {expr: "p.post_id"},
+			"title":      {expr: "p.title"},
 			"status":     {expr: "p.status"},
 			"topic": {expr: "arrayJoin(if(empty(p.topics), [''], p.topics))",
 				filter: "hasAny(if(empty(p.topics), [''], p.topics), {p})"},

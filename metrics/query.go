@@ -217,12 +217,13 @@ func build(m *Metric, q Query, filter filterRenderer) (Statement, error) {
 	if limit == 0 {
 		limit = DefaultLimit
 	}
-	dims := append([]string{}, q.By...)
+	var dims []string
 	for _, f := range m.Fixed {
-		if !contains(dims, f) {
-			dims = append([]string{f}, dims...)
+		if !contains(q.By, f) {
+			dims = append(dims, f)
 		}
 	}
+	dims = append(dims, q.By...)
 	timeExpr := g.time
 	if m.TimeColumn != "" && !strings.Contains(m.TimeColumn, ".") {
 		timeExpr = g.alias + "." + m.TimeColumn
