@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -158,5 +159,16 @@ func toFloat(v any) (any, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, nil
 	}
-	return f, nil
+	return round(f), nil
+}
+
+// round keeps 12 significant digits, dropping the noise of interpolated
+// quantiles and float sums (1661.0000000000036 -> 1661) that no reader
+// wants in a JSON or CSV export.
+func round(f float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
 }

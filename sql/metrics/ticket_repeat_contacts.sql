@@ -1,7 +1,7 @@
 -- name: ticket_repeat_contacts
 -- title: Repeat contacts about an open ticket
--- definition: Contacts from a ticket's customer about the ticket's issue topic that started while the
---   ticket was open (after its creation, before its last resolution or close, or before evaluation time
+-- definition: Contacts from a ticket's customer about the ticket's issue topic, or asking after its
+--   progress (a topic in progress_topics), that started while the ticket was open (after its creation, before its last resolution or close, or before evaluation time
 --   while it is still open), not counting the contact that opened it; over tickets created in the range.
 --   The aim is zero (DOMAIN.md: "zero repeat calls for the same issue").
 -- unit: count
@@ -9,6 +9,7 @@
 -- grain: ticket
 -- time: created_at
 -- dimensions: day, week, hour_of_week, channel, product_model, service_category, topic, team, agent, ticket_category, priority, escalation_level
+-- param: progress_topics Array(String) = ['repair-progress']: topics of contacts that ask after any open ticket of the customer
 -- target: 0
 WITH later AS
 (
@@ -28,7 +29,8 @@ FROM
     WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
 ) AS t
 LEFT JOIN service_categories AS tsc ON tsc.slug = t.service_category
-LEFT JOIN later AS rp ON rp.customer_id = t.customer_id AND rp.topic = tsc.topic
+LEFT JOIN later AS rp ON rp.customer_id = t.customer_id
+    AND (rp.topic = tsc.topic OR has({progress_topics:Array(String)}, toString(rp.topic)))
 {{joins}}
 WHERE 1{{filters}}
 {{group_by}}
