@@ -66,6 +66,10 @@ func (m *generateMain) Run(ctx context.Context, env *Env, args []string) error {
 	}
 	cfg := m.cfg
 	cfg.Start = t
+	// A bad configuration fails before any file or connection is opened.
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	var sink generate.Sink
 	switch m.to {
 	case "jsonl":
