@@ -75,6 +75,13 @@ func (k *memSink) Write(_ context.Context, batch []pipeline.Record) error {
 	return nil
 }
 
+// attempts is the number of writes tried so far, failed ones included.
+func (k *memSink) attempts() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.writes
+}
+
 func (k *memSink) has(o int64) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()

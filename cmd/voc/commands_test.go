@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -109,6 +110,48 @@ func TestCommandErrors(t *testing.T) {
 				if !strings.Contains(stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr)
 				}
+			}
+		})
+	}
+}
+
+// stopsWith is a test command whose Run waits for the context to end and
+// returns err(ctx): how `voc run` ends on SIGTERM.
+type stopsWith struct{ err func(context.Context) error }
+
+func (stopsWith) Flags(*flag.FlagSet) {}
+func (s stopsWith) Run(ctx context.Context, _ *Env, _ []string) error {
+	<-ctx.Done()
+	return s.err(ctx)
+}
+
+// TestExitCodeAfterSignal: a command that stops cleanly on SIGTERM (returns
+// the context's own error) exits 0; one whose final work failed (voc run's
+// last flush while ClickHouse is down, see docs/delivery.md) exits 1 even
+// though the context was cancelled.
+func TestExitCodeAfterSignal(t *testing.T) {
+	cases := []struct {
+		name string
+		err  func(context.Context) error
+		want int
+	}{
+		{"clean stop", func(ctx context.Context) error { return ctx.Err() }, 0},
+		{"nil", func(context.Context) error { return nil }, 0},
+		{"final flush failed", func(ctx context.Context) error {
+			return fmt.Errorf("final flush on shutdown: write: clickhouse unavailable (gave up: %v)", ctx.Err())
+		}, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			name := "test-stop " + tc.name
+			commands[name] = &command{Name: name, Hidden: true, New: func() Invocation { return stopsWith{tc.err} }}
+			defer delete(commands, name)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var stderr bytes.Buffer
+			env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Log: slog.New(slog.DiscardHandler), Getenv: func(string) string { return "" }}
+			if code := Main(ctx, env, strings.Fields(name)); code != tc.want {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.want, stderr.String())
 			}
 		})
 	}
