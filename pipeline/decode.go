@@ -29,6 +29,11 @@ const (
 	ReasonUnknownTopic       Reason = "unknown_topic"
 )
 
+// Reasons lists every Reason, for dashboards and tests that enumerate them
+// (TestReasonsListsEveryReason keeps it complete).
+var Reasons = []Reason{ReasonInvalidJSON, ReasonInvalidUTF8, ReasonMissingField, ReasonInvalidField, ReasonUnknownType,
+	ReasonWrongTopic, ReasonUnsupportedVersion, ReasonTextTooLong, ReasonTimestampRange, ReasonKeyMismatch, ReasonUnknownTopic}
+
 // RejectError is returned for input that does not meet the contract.
 type RejectError struct {
 	Reason Reason

@@ -14,8 +14,7 @@ func written(m *pipeline.Metrics) int {
 	var n float64
 	for _, topic := range pipeline.InputTopics {
 		n += testutil.ToFloat64(m.Written.WithLabelValues(topic))
-		for _, r := range []pipeline.Reason{pipeline.ReasonInvalidJSON, pipeline.ReasonInvalidUTF8, pipeline.ReasonMissingField, pipeline.ReasonInvalidField,
-			pipeline.ReasonUnknownType, pipeline.ReasonWrongTopic, pipeline.ReasonUnsupportedVersion, pipeline.ReasonTextTooLong, pipeline.ReasonTimestampRange, pipeline.ReasonKeyMismatch} {
+		for _, r := range pipeline.Reasons {
 			n += testutil.ToFloat64(m.Rejected.WithLabelValues(topic, string(r)))
 		}
 	}
