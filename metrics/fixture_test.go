@@ -41,9 +41,10 @@ type fixture struct {
 }
 
 type eval struct {
-	line  int
-	spec  string
-	query metrics.Query
+	line    int
+	spec    string
+	query   metrics.Query
+	quality string // a quality index config in testdata, or ""
 	head  []string
 	rows  [][]string
 }
@@ -77,11 +78,11 @@ func parseFixture(path string) (*fixture, error) {
 			continue
 		case strings.HasPrefix(trimmed, "eval "):
 			flushSQL()
-			q, err := parseEval(strings.TrimPrefix(trimmed, "eval "))
+			q, quality, err := parseEval(strings.TrimPrefix(trimmed, "eval "))
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", path, n, err)
 			}
-			fx.evals = append(fx.evals, eval{line: n, spec: trimmed, query: q})
+			fx.evals = append(fx.evals, eval{line: n, spec: trimmed, query: q, quality: quality})
 			cur, mode = &fx.evals[len(fx.evals)-1], "expect"
 			continue
 		}
@@ -120,7 +121,12 @@ func splitCells(line string) []string {
 	return parts
 }
 
-func parseEval(spec string) (metrics.Query, error) {
+func parseEval(spec string) (q metrics.Query, quality string, err error) {
+	q, err = parseEvalQuery(spec, &quality)
+	return q, quality, err
+}
+
+func parseEvalQuery(spec string, quality *string) (metrics.Query, error) {
 	fields := strings.Fields(spec)
 	q := metrics.Query{Metrics: strings.Split(fields[0], ","), Zone: metrics.DefaultZone}
 	var from, to, week string
@@ -150,6 +156,8 @@ func parseEval(spec string) (metrics.Query, error) {
 				return q, err
 			}
 			q.Now = t
+		case k == "quality":
+			*quality = filepath.Join("testdata", v)
 		case k == "limit":
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -197,6 +205,15 @@ func expectValue(s string) (float64, bool, error) {
 
 func checkEval(t *testing.T, reg *metrics.Registry, db *testenv.DB, fx *fixture, e eval, pass string) {
 	t.Helper()
+	if e.quality != "" {
+		c, err := metrics.LoadQualityConfig(e.quality)
+		if err == nil {
+			reg, err = reg.WithQuality(c)
+		}
+		if err != nil {
+			t.Fatalf("%s:%d: %v", fx.file, e.line, err)
+		}
+	}
 	res, err := reg.Run(context.Background(), db.Conn, e.query)
 	if err != nil {
 		t.Errorf("%s:%d (%s) %s: %v", fx.file, e.line, pass, e.spec, err)

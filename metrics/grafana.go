@@ -46,7 +46,7 @@ func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error)
 	if opt.TimeSeries {
 		q.By = append([]string{grafanaTime}, q.By...)
 	}
-	st, err := build(m, q, func(dim, cond string) string {
+	st, err := r.build(m, q, func(dim, cond string) string {
 		v := opt.Variables[dim]
 		// The variable goes in after the parameters are replaced: ${v:singlequote}
 		// would read as a query parameter {v:singlequote}.
@@ -64,16 +64,18 @@ func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error)
 		"tz":        quoteString(DefaultZone.String()),
 		"limit":     fmt.Sprint(DefaultLimit),
 	}
-	for _, p := range m.Params {
-		repl[p.Name] = "CAST(" + quoteString(p.Default) + " AS " + p.Type + ")"
-	}
 	var missing []string
 	sql = paramRef.ReplaceAllStringFunc(sql, func(ref string) string {
-		name := paramRef.FindStringSubmatch(ref)[1]
-		if v, ok := repl[name]; ok {
+		sub := paramRef.FindStringSubmatch(ref)
+		if v, ok := repl[sub[1]]; ok {
 			return v
 		}
-		missing = append(missing, name)
+		// A metric's own parameters (or, for the quality index, its
+		// components') take their defaults, typed as the SQL declares them.
+		if v, ok := st.Params[sub[1]]; ok {
+			return "CAST(" + quoteString(v) + " AS " + sub[2] + ")"
+		}
+		missing = append(missing, sub[1])
 		return ref
 	})
 	if len(missing) > 0 {

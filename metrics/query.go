@@ -181,7 +181,7 @@ func (r *Registry) Statements(q Query) ([]Statement, error) {
 		if companions[m.Name] {
 			cq.By = out[0].Dims
 		}
-		st, err := build(m, cq, paramFilter)
+		st, err := r.build(m, cq, paramFilter)
 		if err != nil {
 			return nil, err
 		}
@@ -203,7 +203,10 @@ func paramFilter(dim, cond string) string {
 var paramRef = regexp.MustCompile(`\{([a-z_][a-z0-9_]*):([^{}]+)\}`)
 
 // build expands metric m's SQL for query q.
-func build(m *Metric, q Query, filter filterRenderer) (Statement, error) {
+func (r *Registry) build(m *Metric, q Query, filter filterRenderer) (Statement, error) {
+	if m.Composite {
+		return r.composite(m, q, filter)
+	}
 	g := grains[m.Grain]
 	zone := q.Zone
 	if zone == nil {

@@ -36,8 +36,11 @@ type Metric struct {
 	// whose values join its rows as extra columns (top_issues shows each
 	// topic's negative_share and fcr): one definition of each number.
 	With []string
-	SQL  string // the file body, markers and parameters unexpanded
-	File string // file name in sql/metrics
+	// Composite metrics (the quality index) are built from other metrics by
+	// a configuration (quality.yaml); their file's body is {{composite}}.
+	Composite bool
+	SQL       string // the file body, markers and parameters unexpanded
+	File      string // file name in sql/metrics
 }
 
 // Param is a ClickHouse query parameter of a metric.
@@ -59,6 +62,7 @@ type Output struct {
 type Registry struct {
 	metrics map[string]*Metric
 	sorted  []*Metric
+	quality *QualityConfig // nil: DefaultQualityConfig
 }
 
 var (
@@ -120,6 +124,13 @@ func Load(fsys fs.FS) (*Registry, error) {
 				if !contains(c.Dimensions, d) {
 					return nil, fmt.Errorf("metric %s: with %s: %s has no dimension %s", m.Name, w, w, d)
 				}
+			}
+		}
+	}
+	for _, m := range r.sorted {
+		if m.Composite {
+			if err := DefaultQualityConfig().validate(r, m); err != nil {
+				return nil, fmt.Errorf("metric %s: %w", m.Name, err)
 			}
 		}
 	}
@@ -216,7 +227,7 @@ func parseMetric(file, text string) (*Metric, error) {
 		return strings.TrimSpace(v[0]), nil
 	}
 	known := map[string]bool{"name": true, "title": true, "definition": true, "unit": true, "direction": true, "grain": true,
-		"time": true, "dimensions": true, "fixed": true, "param": true, "target": true, "outputs": true, "ranked": true, "with": true}
+		"time": true, "dimensions": true, "fixed": true, "param": true, "target": true, "outputs": true, "ranked": true, "with": true, "composite": true}
 	for _, k := range order {
 		if !known[k] {
 			return nil, errf("unknown header key %q", k)
@@ -296,6 +307,20 @@ func parseMetric(file, text string) (*Metric, error) {
 	}
 	if r, _ := one("ranked", false); r != "" {
 		m.Ranked = r == "true"
+	}
+	if c, _ := one("composite", false); c != "" {
+		if c != "quality" {
+			return nil, errf("composite %q: the only composite is quality", c)
+		}
+		if strings.TrimSpace(m.SQL) != "{{composite}}" {
+			return nil, errf("a composite metric's body is {{composite}} only")
+		}
+		m.Composite = true
+		m.Outputs = m.Outputs[:1]
+		for _, s := range QualitySubscores {
+			m.Outputs = append(m.Outputs, Output{Name: "quality_" + s, Unit: "index", Doc: "the " + s + " sub-score, 0-100"})
+		}
+		return m, nil
 	}
 	if m.Ranked && !strings.Contains(m.SQL, "{limit:UInt32}") {
 		return nil, errf("ranked metric needs LIMIT {limit:UInt32} in its SQL")

@@ -37,6 +37,7 @@ type metricsMain struct {
 	dsn            string
 	now            string
 	limit          int
+	qualityConfig  string
 	params         keyValues
 	filters        keyValues
 	fs             *flag.FlagSet
@@ -59,6 +60,7 @@ func (m *metricsMain) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&m.showSQL, "sql", false, "print the SQL and its parameters instead of running it")
 	fs.StringVar(&m.now, "now", "", "evaluation time for metrics that depend on it (fcr_pending, ticket backlog); default: now")
 	fs.IntVar(&m.limit, "limit", 0, fmt.Sprintf("rows of ranked metrics such as top_issues (default %d)", metrics.DefaultLimit))
+	fs.StringVar(&m.qualityConfig, "quality-config", "", "YAML file of quality index weights, components, targets and floors (default $VOC_QUALITY_CONFIG, else the embedded metrics/quality.yaml)")
 	clickhouseFlag(fs, &m.dsn)
 }
 
@@ -82,6 +84,15 @@ func (m *metricsMain) Run(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	reg := metrics.Default()
+	if path := firstNonEmpty(m.qualityConfig, env.Getenv("VOC_QUALITY_CONFIG")); path != "" {
+		c, err := metrics.LoadQualityConfig(path)
+		if err != nil {
+			return err
+		}
+		if reg, err = reg.WithQuality(c); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	if m.showSQL {
 		sts, err := reg.Statements(q)
 		if err != nil {
@@ -187,4 +198,13 @@ func (m *metricsListMain) Run(ctx context.Context, env *Env, args []string) erro
 		return metrics.WriteListJSON(env.Stdout, metrics.Default())
 	}
 	return fmt.Errorf("--format %q: want table or json", m.format)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

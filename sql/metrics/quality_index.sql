@@ -1,0 +1,17 @@
+-- name: quality_index
+-- title: Service quality index
+-- definition: The 0-100 composite of seed 003: the weighted mean of five sub-scores, attitude 20 %
+--   (asa, negative_share, sentiment_recovery), efficiency 30 % (fcr, aht, ticket_sla_compliance),
+--   knowledge 20 % (one_touch_resolution, transfers_per_contact, survey_fcr), function 15 %
+--   (service_level, abandonment_rate, bot_containment) and satisfaction 15 % (csat, nps). Each
+--   component metric scores 100 * clamp((value - floor) / (target - floor), 0, 1) with the targets and
+--   floors of metrics/quality.yaml (DOMAIN.md's targets where it has them); a sub-score is the mean of
+--   its components that have a value, the index the weighted mean of the sub-scores that have one.
+--   Weights, components, targets and floors are configuration: --quality-config FILE.
+-- unit: index
+-- direction: higher
+-- grain: contact
+-- time: started_at
+-- dimensions: day, week, hour_of_week, channel, product_model, service_category, topic
+-- composite: quality
+{{composite}}
