@@ -45,8 +45,8 @@ type eval struct {
 	spec    string
 	query   metrics.Query
 	quality string // a quality index config in testdata, or ""
-	head  []string
-	rows  [][]string
+	head    []string
+	rows    [][]string
 }
 
 func parseFixture(path string) (*fixture, error) {
