@@ -22,7 +22,7 @@ func changedValue(t *testing.T, f *flag.Flag) string {
 	t.Helper()
 	g, ok := f.Value.(flag.Getter)
 	if !ok {
-		return "changed" // repeatable string lists
+		return "key=changed" // repeatable string lists (some, like voc metrics --param, take NAME=VALUE)
 	}
 	switch v := g.Get().(type) {
 	case bool:
