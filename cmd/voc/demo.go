@@ -28,24 +28,24 @@ func init() {
 
 // demoMain is one run of `voc demo`.
 type demoMain struct {
-	local     localFlags
+	local     localenv.Config
 	gen       generate.Config
 	exitAfter bool
 }
 
 func newDemoMain() *demoMain {
-	m := &demoMain{local: defaultLocalFlags(), gen: generate.DefaultConfig()}
-	m.local.kafkaMemory = true
+	m := &demoMain{local: defaultLocalConfig(), gen: generate.DefaultConfig()}
+	m.local.KafkaInMemory = true
 	m.gen.Days, m.gen.ContactsPerDay, m.gen.MalformedRate = 14, 5000, 0.001
 	return m
 }
 
 func (m *demoMain) Flags(fs *flag.FlagSet) {
 	f, gen := &m.local, &m.gen
-	fs.StringVar(&f.dataDir, "data-dir", f.dataDir, "data directory (default $VOC_DATA_DIR/demo, else ~/.local/share/voc/demo); wiped at start")
-	fs.IntVar(&f.chPort, "clickhouse-port", f.chPort, "ClickHouse native port (0 = free port)")
-	fs.IntVar(&f.httpPort, "http-port", f.httpPort, "ClickHouse HTTP port (0 = free port)")
-	fs.IntVar(&f.kafkaPort, "kafka-port", f.kafkaPort, "Kafka port (0 = free port)")
+	fs.StringVar(&f.DataDir, "data-dir", f.DataDir, "data directory (default $VOC_DATA_DIR/demo, else ~/.local/share/voc/demo); wiped at start")
+	fs.IntVar(&f.ClickHousePort, "clickhouse-port", f.ClickHousePort, "ClickHouse native port (0 = free port)")
+	fs.IntVar(&f.HTTPPort, "http-port", f.HTTPPort, "ClickHouse HTTP port (0 = free port)")
+	fs.IntVar(&f.KafkaPort, "kafka-port", f.KafkaPort, "Kafka port (0 = free port)")
 	fs.IntVar(&gen.Days, "days", gen.Days, "days of history to generate")
 	fs.IntVar(&gen.ContactsPerDay, "contacts-per-day", gen.ContactsPerDay, "contacts per day")
 	fs.Float64Var(&gen.MalformedRate, "malformed-rate", gen.MalformedRate, "share of malformed messages, to show the dead-letter path")
@@ -56,24 +56,23 @@ func (m *demoMain) Run(ctx context.Context, env *Env, args []string) error {
 	return runDemo(ctx, env, m.local, m.gen, m.exitAfter)
 }
 
-func runDemo(ctx context.Context, env *Env, f localFlags, gen generate.Config, exitAfter bool) error {
-	if f.dataDir == "" {
-		f.dataDir = filepath.Join(defaultDataDir(env.Getenv), "demo")
+func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Config, exitAfter bool) error {
+	if f.DataDir == "" {
+		f.DataDir = filepath.Join(localenv.DataDir(env.Getenv), "demo")
 	}
-	if err := os.RemoveAll(f.dataDir); err != nil {
-		return fmt.Errorf("wipe demo data dir %s: %w", f.dataDir, err)
+	if err := os.RemoveAll(f.DataDir); err != nil {
+		return fmt.Errorf("wipe demo data dir %s: %w", f.DataDir, err)
 	}
-	svc, err := startLocal(ctx, env, f)
+	f.Getenv, f.Log = env.Getenv, env.Log
+	svc, err := localenv.Start(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	statePath := localenv.StatePath(env.Getenv)
-	if err := localenv.WriteState(statePath, svc.state); err != nil {
+	if _, err := svc.Publish(env.Getenv); err != nil {
 		return err
 	}
-	defer os.Remove(statePath)
-	printLocal(env, svc, f.partitions)
+	printLocal(env, svc, f.Partitions)
 
 	// The pipeline, in this process, exactly as `voc run` runs it.
 	opsAddr := demoOpsAddr
@@ -83,14 +82,18 @@ func runDemo(ctx context.Context, env *Env, f localFlags, gen generate.Config, e
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	run := newRunMain()
-	run.dsn, run.brokers, run.httpAddr, run.noMigrate = svc.state.ClickHouseDSN, svc.kafka.Addr, opsAddr, true
+	run.dsn, run.brokers, run.httpAddr, run.noMigrate = svc.State.ClickHouseDSN, svc.Kafka.Addr, opsAddr, true
 	run.cfg.Limits.MaxPast = 10 * 365 * 24 * time.Hour
 	runErr := make(chan error, 1)
 	go func() { runErr <- run.Run(runCtx, env, nil) }()
 
 	t0 := time.Now()
 	fmt.Fprintf(env.Stdout, "\nGenerating %d days x %d contacts/day from %s into Kafka ...\n", gen.Days, gen.ContactsPerDay, gen.Start.Format(time.DateOnly))
-	sum, err := generate.Run(ctx, gen, generate.NewKafkaSink([]string{svc.kafka.Addr}, 1000), generate.Options{})
+	sink, err := generate.NewKafkaSink([]string{svc.Kafka.Addr}, 1000)
+	if err != nil {
+		return err
+	}
+	sum, err := generate.Run(ctx, gen, sink, generate.Options{})
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
@@ -103,11 +106,7 @@ func runDemo(ctx context.Context, env *Env, f localFlags, gen generate.Config, e
 	}
 	fmt.Fprintf(env.Stdout, "Produced %d messages (%d malformed) in %s; ingesting ...\n", produced, produced-sumValues(sum.Events), time.Since(t0).Round(time.Millisecond))
 
-	opts, err := localenv.ClickHouseOptions(svc.state.ClickHouseDSN, env.Getenv)
-	if err != nil {
-		return err
-	}
-	conn, err := clickhouse.Open(opts)
+	conn, err := openClickHouse(ctx, env, svc.State.ClickHouseDSN, false)
 	if err != nil {
 		return err
 	}
@@ -133,7 +132,7 @@ func runDemo(ctx context.Context, env *Env, f localFlags, gen generate.Config, e
 	if err := printHeadlines(ctx, env, conn); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\nQuery the data: curl http://%s/ --data-binary 'SELECT channel, count() FROM voc.contacts GROUP BY channel'\n", svc.state.ClickHouseHTTP)
+	fmt.Fprintf(env.Stdout, "\nQuery the data: curl http://%s/ --data-binary 'SELECT channel, count() FROM voc.contacts GROUP BY channel'\n", svc.State.ClickHouseHTTP)
 	fmt.Fprintf(env.Stdout, "Pipeline metrics: http://%s/metrics. Dashboards are not built yet.\n", opsAddr)
 	if exitAfter {
 		return nil

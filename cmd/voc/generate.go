@@ -86,7 +86,9 @@ func (m *generateMain) Run(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		sink = generate.NewKafkaSink(addrs, m.batchSize)
+		if sink, err = generate.NewKafkaSink(addrs, m.batchSize); err != nil {
+			return err
+		}
 		env.Log.Info("producing to kafka", "brokers", addrs)
 	default:
 		return fmt.Errorf("--to %q: want kafka or jsonl", m.to)

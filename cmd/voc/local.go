@@ -5,145 +5,80 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/voc-analytics/voc/internal/chlocal"
-	"github.com/voc-analytics/voc/internal/kafkalocal"
 	"github.com/voc-analytics/voc/internal/localenv"
-	"github.com/voc-analytics/voc/pipeline"
 )
-
-// localFlags configure the embedded services of `voc local` and `voc demo`.
-type localFlags struct {
-	dataDir                     string
-	chPort, httpPort, kafkaPort int
-	partitions                  int
-	jsonOut, kafkaMemory        bool
-}
-
-func defaultLocalFlags() localFlags {
-	return localFlags{chPort: 19000, httpPort: 18123, kafkaPort: 19092, partitions: 4}
-}
 
 func init() {
 	register(&command{
 		Name:    "local",
 		Summary: "run embedded ClickHouse 26.7 and a Kafka-protocol broker on loopback, migrated and with voc's topics, until interrupted",
 		Usage:   "[flags]",
-		New:     func() Invocation { return &localMain{f: defaultLocalFlags()} },
+		New:     func() Invocation { return &localMain{cfg: defaultLocalConfig()} },
 	})
+}
+
+// defaultLocalConfig: the fixed ports `voc local` and `voc demo` publish.
+func defaultLocalConfig() localenv.Config {
+	return localenv.Config{ClickHousePort: 19000, HTTPPort: 18123, KafkaPort: 19092, Partitions: 4}
 }
 
 // localMain is one run of `voc local`.
-type localMain struct{ f localFlags }
+type localMain struct {
+	cfg     localenv.Config
+	jsonOut bool
+}
 
 func (m *localMain) Flags(fs *flag.FlagSet) {
-	f := &m.f
-	fs.StringVar(&f.dataDir, "data-dir", f.dataDir, "data directory (default $VOC_DATA_DIR, else ~/.local/share/voc)")
-	fs.IntVar(&f.chPort, "clickhouse-port", f.chPort, "ClickHouse native protocol port (0 = pick a free port)")
-	fs.IntVar(&f.httpPort, "http-port", f.httpPort, "ClickHouse HTTP port (0 = pick a free port)")
-	fs.IntVar(&f.kafkaPort, "kafka-port", f.kafkaPort, "Kafka bootstrap port (0 = pick a free port)")
-	fs.IntVar(&f.partitions, "partitions", f.partitions, "partitions per topic")
-	fs.BoolVar(&f.jsonOut, "json", f.jsonOut, "print the addresses as JSON")
-	fs.BoolVar(&f.kafkaMemory, "kafka-memory", f.kafkaMemory, "keep Kafka in memory only (default: persist under DATA_DIR/kafka)")
+	c := &m.cfg
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory (default $VOC_DATA_DIR, else ~/.local/share/voc)")
+	fs.IntVar(&c.ClickHousePort, "clickhouse-port", c.ClickHousePort, "ClickHouse native protocol port (0 = pick a free port)")
+	fs.IntVar(&c.HTTPPort, "http-port", c.HTTPPort, "ClickHouse HTTP port (0 = pick a free port)")
+	fs.IntVar(&c.KafkaPort, "kafka-port", c.KafkaPort, "Kafka bootstrap port (0 = pick a free port)")
+	fs.IntVar(&c.Partitions, "partitions", c.Partitions, "partitions per topic")
+	fs.BoolVar(&m.jsonOut, "json", m.jsonOut, "print the addresses as JSON")
+	fs.BoolVar(&c.KafkaInMemory, "kafka-memory", c.KafkaInMemory, "keep Kafka in memory only (default: persist under DATA_DIR/kafka)")
 }
 
 func (m *localMain) Run(ctx context.Context, env *Env, args []string) error {
-	return runLocal(ctx, env, m.f)
-}
-
-// localServices are the embedded ClickHouse and Kafka of `voc local` and `voc demo`.
-type localServices struct {
-	ch    *chlocal.Server
-	kafka *kafkalocal.Broker
-	state localenv.State
-	dir   string // Kafka data dir, "" when in memory
-}
-
-func (l *localServices) Close() {
-	l.kafka.Close()
-	l.ch.Stop(context.Background())
-}
-
-// startLocal starts ClickHouse (migrated) and Kafka (with voc's topics).
-func startLocal(ctx context.Context, env *Env, f localFlags) (*localServices, error) {
-	if f.dataDir == "" {
-		f.dataDir = defaultDataDir(env.Getenv)
-	}
-	dataDir, err := filepath.Abs(f.dataDir)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := chlocal.Start(ctx, chlocal.Config{
-		DataDir: filepath.Join(dataDir, "clickhouse"), TCPPort: f.chPort, HTTPPort: f.httpPort, Log: env.Log, Getenv: env.Getenv,
-	})
-	if err != nil {
-		return nil, err
-	}
-	opts, err := localenv.ClickHouseOptions(ch.DSN("voc"), env.Getenv)
-	if err == nil {
-		_, err = applyMigrations(ctx, env, opts)
-	}
-	if err != nil {
-		ch.Stop(context.Background())
-		return nil, err
-	}
-	topics := append(append([]string{}, pipeline.InputTopics...), pipeline.TopicDLQ)
-	kafkaDir := filepath.Join(dataDir, "kafka")
-	if f.kafkaMemory {
-		kafkaDir = ""
-	}
-	kb, err := kafkalocal.Start(kafkalocal.Config{Port: f.kafkaPort, Partitions: f.partitions, Topics: topics, DataDir: kafkaDir, Log: env.Log})
-	if err != nil {
-		ch.Stop(context.Background())
-		return nil, err
-	}
-	return &localServices{ch: ch, kafka: kb, dir: kafkaDir, state: localenv.State{
-		PID: os.Getpid(), ClickHouse: ch.TCPAddr, ClickHouseHTTP: ch.HTTPAddr, ClickHouseDSN: ch.DSN("voc"),
-		Database: "voc", Kafka: kb.Addr, Topics: topics, DataDir: dataDir, StartedAt: time.Now().UTC().Format(time.RFC3339),
-	}}, nil
-}
-
-func runLocal(ctx context.Context, env *Env, f localFlags) error {
 	t0 := time.Now()
-	svc, err := startLocal(ctx, env, f)
+	cfg := m.cfg
+	cfg.Getenv, cfg.Log = env.Getenv, env.Log
+	svc, err := localenv.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	state := svc.state
-	statePath := localenv.StatePath(env.Getenv)
-	if err := localenv.WriteState(statePath, state); err != nil {
+	statePath, err := svc.Publish(env.Getenv)
+	if err != nil {
 		return err
 	}
-	defer os.Remove(statePath)
 	env.Log.Info("voc local ready", "startup_ms", time.Since(t0).Milliseconds(), "state_file", statePath)
 
-	if f.jsonOut {
+	if m.jsonOut {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(state); err != nil {
+		if err := enc.Encode(svc.State); err != nil {
 			return err
 		}
 	} else {
-		printLocal(env, svc, f.partitions)
+		printLocal(env, svc, cfg.Partitions)
 	}
 	select {
 	case <-ctx.Done():
 		env.Log.Info("voc local stopping")
-	case <-svc.ch.Exited():
-		return fmt.Errorf("embedded ClickHouse stopped and could not be restarted; see %s", svc.ch.LogPath)
+	case <-svc.ClickHouse.Exited():
+		return fmt.Errorf("embedded ClickHouse stopped and could not be restarted; see %s", svc.ClickHouse.LogPath)
 	}
 	return nil
 }
 
-func printLocal(env *Env, svc *localServices, partitions int) {
-	st := svc.state
-	persist := "persisted under " + svc.dir
-	if svc.dir == "" {
+func printLocal(env *Env, svc *localenv.Services, partitions int) {
+	st := svc.State
+	persist := "persisted under " + svc.KafkaDir
+	if svc.KafkaDir == "" {
 		persist = "in memory only: lost on stop"
 	}
 	fmt.Fprintf(env.Stdout, `embedded services are running (stop with Ctrl-C or SIGTERM)

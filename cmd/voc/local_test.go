@@ -18,6 +18,8 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/voc-analytics/voc/internal/localenv"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
 // startLocalBin runs `voc local --json` and returns its published state.
@@ -52,7 +54,7 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	dataDir := t.TempDir()
 	cmd, st := startLocalBin(t, dataDir)
 
-	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{st.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}})
+	conn, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{st.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,10 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	}
 	conn.Close()
 
-	w := &kafka.Writer{Addr: kafka.TCP(st.Kafka), Topic: "voc.chats", Balancer: &kafka.Murmur2Balancer{}, RequiredAcks: kafka.RequireAll}
+	w, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: []string{st.Kafka}, Topic: "voc.chats"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("c1"), Value: []byte(`{"x":1}`)}); err != nil {
 		t.Fatalf("produce to embedded Kafka: %v", err)
 	}
@@ -89,7 +94,7 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 
 	// Restart on the same data dir: the row and the Kafka message are still there.
 	_, st2 := startLocalBin(t, dataDir)
-	conn2, err := clickhouse.Open(&clickhouse.Options{Addr: []string{st2.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}})
+	conn2, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{st2.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -72,50 +71,44 @@ func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
-		if !m.noMigrate {
-			if _, err := applyMigrations(ctx, env, opts); err != nil {
-				return err
-			}
-		}
-		opts.MaxOpenConns = 8
-		conn, err := clickhouse.Open(opts)
-		if err != nil {
-			return fmt.Errorf("connect to ClickHouse %v: %w", opts.Addr, err)
-		}
-		defer conn.Close()
+	db, err := localenv.OpenClickHouse(ctx, localenv.ClickHouseConfig{DSN: m.dsn, Migrate: !m.noMigrate, MaxOpenConns: 8, Getenv: env.Getenv, Log: env.Log})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: brokers, GroupID: m.group})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dlq, err := kafkasrc.NewDeadLetters(brokers, pipeline.TopicDLQ)
+	if err != nil {
+		return err
+	}
+	defer dlq.Close()
 
-		src, err := kafkasrc.NewSource(kafkasrc.SourceConfig{Brokers: brokers, GroupID: m.group})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	runner, err := pipeline.NewRunner(m.cfg, src, chsink.NewSink(db), dlq, enricher, pipeline.NewMetrics(reg), log)
+	if err != nil {
+		return err
+	}
+	if m.httpAddr != "" {
+		ops, err := opsserver.Start(opsserver.Config{Addr: m.httpAddr, Registry: reg, Log: log, Ready: []opsserver.Check{
+			{Name: "runner", Check: func(context.Context) error {
+				if !runner.Ready() {
+					return errors.New("retrying a failed write")
+				}
+				return nil
+			}},
+			{Name: "clickhouse", Check: db.Ping},
+		}})
 		if err != nil {
 			return err
 		}
-		defer src.Close()
-		dlq := kafkasrc.NewDeadLetters(brokers, pipeline.TopicDLQ)
-		defer dlq.Close()
-
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-		runner, err := pipeline.NewRunner(m.cfg, src, chsink.NewSink(conn), dlq, enricher, pipeline.NewMetrics(reg), log)
-		if err != nil {
-			return err
-		}
-		if m.httpAddr != "" {
-			ops, err := opsserver.Start(opsserver.Config{Addr: m.httpAddr, Registry: reg, Log: log, Ready: []opsserver.Check{
-				{Name: "runner", Check: func(context.Context) error {
-					if !runner.Ready() {
-						return errors.New("retrying a failed write")
-					}
-					return nil
-				}},
-				{Name: "clickhouse", Check: conn.Ping},
-			}})
-			if err != nil {
-				return err
-			}
-			defer ops.Close()
-		}
-		log.Info("voc run consuming", "brokers", brokers, "group", m.group, "topics", pipeline.InputTopics,
-			"clickhouse", opts.Addr, "database", opts.Auth.Database, "batch_size", m.cfg.BatchSize, "flush_interval", m.cfg.FlushInterval, "enrich", m.enrich)
-		return runner.Run(ctx)
-	})
+		defer ops.Close()
+	}
+	log.Info("voc run consuming", "brokers", brokers, "group", m.group, "topics", pipeline.InputTopics,
+		"clickhouse", db.Options.Addr, "database", db.Database, "batch_size", m.cfg.BatchSize, "flush_interval", m.cfg.FlushInterval, "enrich", m.enrich)
+	return runner.Run(ctx)
 }

@@ -33,13 +33,7 @@ func TestRunServesOpsEndpointsAndLogsJSON(t *testing.T) {
 	s := testevents.Build(20)
 	msgs := testevents.Messages(s.Events)
 	msgs = append(msgs, kafkago.Message{Topic: pipeline.TopicSurveys, Key: []byte("s1"), Value: []byte(`{"event_id":`)})
-	tr := &kafkago.Transport{}
-	w := &kafkago.Writer{Addr: kafkago.TCP(broker.Addr), Balancer: &kafkago.Murmur2Balancer{}, BatchTimeout: 5 * time.Millisecond, Transport: tr}
-	if err := w.WriteMessages(context.Background(), msgs...); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	tr.CloseIdleConnections()
+	produce(t, broker.Addr, msgs)
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

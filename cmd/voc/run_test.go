@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	kafkago "github.com/segmentio/kafka-go"
-
 	"github.com/voc-analytics/voc/internal/testenv"
 	"github.com/voc-analytics/voc/internal/testevents"
 )
@@ -69,13 +67,7 @@ func TestCrashKill9ExactlyOnceAsAnalystsSeeIt(t *testing.T) {
 	broker := testenv.Kafka(t, 4)
 	s := testevents.Build(3000)
 	msgs := testevents.Messages(s.Events)
-	tr := &kafkago.Transport{}
-	w := &kafkago.Writer{Addr: kafkago.TCP(broker.Addr), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 2000, BatchTimeout: 5 * time.Millisecond, Transport: tr, RequiredAcks: kafkago.RequireAll}
-	if err := w.WriteMessages(context.Background(), msgs...); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	tr.CloseIdleConnections()
+	produce(t, broker.Addr, msgs)
 
 	logPath := filepath.Join(t.TempDir(), "run.log")
 	rng := rand.New(rand.NewPCG(42, 7))

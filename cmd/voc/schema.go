@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/voc-analytics/voc/internal/schemadoc"
 )
 
@@ -29,23 +27,18 @@ func (m *schemaDocsMain) Flags(fs *flag.FlagSet) {
 }
 
 func (m *schemaDocsMain) Run(ctx context.Context, env *Env, args []string) error {
-	return withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
-		if _, err := applyMigrations(ctx, env, opts); err != nil {
-			return err
-		}
-		conn, err := clickhouse.Open(opts)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		doc, err := schemadoc.Generate(ctx, conn, opts.Auth.Database)
-		if err != nil {
-			return err
-		}
-		if m.out == "" {
-			_, err = fmt.Fprint(env.Stdout, doc)
-			return err
-		}
-		return os.WriteFile(m.out, []byte(doc), 0o644)
-	})
+	db, err := openClickHouse(ctx, env, m.dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	doc, err := schemadoc.Generate(ctx, db, db.Database)
+	if err != nil {
+		return err
+	}
+	if m.out == "" {
+		_, err = fmt.Fprint(env.Stdout, doc)
+		return err
+	}
+	return os.WriteFile(m.out, []byte(doc), 0o644)
 }

@@ -24,10 +24,10 @@ import (
 
 	"github.com/voc-analytics/voc/internal/chlocal"
 	"github.com/voc-analytics/voc/internal/kafkalocal"
-	"github.com/voc-analytics/voc/internal/migrate"
 	"github.com/voc-analytics/voc/internal/testevents"
 	"github.com/voc-analytics/voc/pipeline"
-	vocsql "github.com/voc-analytics/voc/sql"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
 // IngestConfig configures the ingest benchmark.
@@ -86,15 +86,7 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 		return nil, err
 	}
 	defer kb.Close()
-	opts := &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc"}}
-	ms, err := migrate.Load(vocsql.Migrations, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := migrate.Apply(ctx, opts, "voc", ms, slog.New(slog.DiscardHandler)); err != nil {
-		return nil, err
-	}
-	conn, err := clickhouse.Open(opts)
+	conn, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc"}}, Migrate: true})
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +126,10 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 }
 
 func produce(ctx context.Context, addr string, msgs []kafkago.Message) error {
-	tr := &kafkago.Transport{}
-	defer tr.CloseIdleConnections()
-	w := &kafkago.Writer{Addr: kafkago.TCP(addr), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 5000, BatchBytes: 8 << 20,
-		BatchTimeout: 10 * time.Millisecond, Transport: tr, RequiredAcks: kafkago.RequireAll}
+	w, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: []string{addr}, BatchSize: 5000, BatchBytes: 8 << 20, BatchTimeout: 10 * time.Millisecond})
+	if err != nil {
+		return err
+	}
 	defer w.Close()
 	const chunk = 50000
 	for i := 0; i < len(msgs); i += chunk {

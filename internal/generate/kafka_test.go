@@ -8,8 +8,9 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/voc-analytics/voc/pipeline"
 	"go.uber.org/goleak"
+
+	"github.com/voc-analytics/voc/pipeline"
 )
 
 func newCluster(t testing.TB) *kfake.Cluster {
@@ -21,6 +22,15 @@ func newCluster(t testing.TB) *kfake.Cluster {
 	return c
 }
 
+func newKafkaSink(t testing.TB, addrs []string) *KafkaSink {
+	t.Helper()
+	s, err := NewKafkaSink(addrs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestKafkaSink produces a day to the in-process broker and reads it back:
 // every message on its topic, keyed by the event's stable key, on the
 // partition the Java client's murmur2 would pick, and valid.
@@ -30,7 +40,7 @@ func TestKafkaSink(t *testing.T) {
 	defer cluster.Close()
 	addrs := cluster.ListenAddrs()
 	cfg := smallConfig(1, 400, 1)
-	sum, err := Run(context.Background(), cfg, NewKafkaSink(addrs, 0), Options{})
+	sum, err := Run(context.Background(), cfg, newKafkaSink(t, addrs), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +106,7 @@ func BenchmarkGenerateKafka(b *testing.B) {
 		b.StopTimer()
 		cluster := newCluster(b)
 		b.StartTimer()
-		sum, err := Run(context.Background(), cfg, NewKafkaSink(cluster.ListenAddrs(), 0), Options{})
+		sum, err := Run(context.Background(), cfg, newKafkaSink(b, cluster.ListenAddrs()), Options{})
 		b.StopTimer()
 		cluster.Close()
 		b.StartTimer()

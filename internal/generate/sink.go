@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
 	"github.com/voc-analytics/voc/pipeline"
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
 // JSONLSink writes one file per topic, <dir>/<topic>.jsonl, one message per line.
@@ -68,39 +70,29 @@ func (s *JSONLSink) Close() error {
 // One goroutine produces batches in order while the generator fills the next
 // one; a failed batch fails the next Write or Close.
 type KafkaSink struct {
-	w         *kafka.Writer
-	transport *kafka.Transport
-	batch     []kafka.Message
-	size      int
-	batches   chan []kafka.Message
-	done      chan struct{}
-	errOnce   atomic.Pointer[error]
-	ctx       context.Context
-	cancel    context.CancelFunc
+	w       *kafkasrc.Producer
+	batch   []kafka.Message
+	size    int
+	batches chan []kafka.Message
+	done    chan struct{}
+	errOnce atomic.Pointer[error]
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 // NewKafkaSink returns a sink that produces in batches of batchSize messages
 // per partition (1000 if 0).
-func NewKafkaSink(brokers []string, batchSize int) *KafkaSink {
+func NewKafkaSink(brokers []string, batchSize int) (*KafkaSink, error) {
 	if batchSize <= 0 {
 		batchSize = 1000
 	}
+	w, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: brokers, BatchSize: batchSize, BatchBytes: 16 << 20, AllowAutoTopicCreation: true})
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	// An own transport, so that Close can drop its connections (the default
-	// transport is shared by the process and keeps them).
-	transport := &kafka.Transport{}
 	s := &KafkaSink{
-		transport: transport,
-		w: &kafka.Writer{
-			Addr:                   kafka.TCP(brokers...),
-			Transport:              transport,
-			Balancer:               &kafka.Murmur2Balancer{},
-			RequiredAcks:           kafka.RequireAll,
-			BatchSize:              batchSize,
-			BatchBytes:             16 << 20,
-			BatchTimeout:           5 * time.Millisecond,
-			AllowAutoTopicCreation: true,
-		},
+		w:       w,
 		size:    batchSize * 4,
 		batches: make(chan []kafka.Message, 1),
 		done:    make(chan struct{}),
@@ -108,7 +100,7 @@ func NewKafkaSink(brokers []string, batchSize int) *KafkaSink {
 		cancel:  cancel,
 	}
 	go s.produce()
-	return s
+	return s, nil
 }
 
 func (s *KafkaSink) produce() {
@@ -160,7 +152,5 @@ func (s *KafkaSink) Close() error {
 	<-s.done
 	t.Stop()
 	s.cancel()
-	err := errors.Join(s.failed(), s.w.Close())
-	s.transport.CloseIdleConnections()
-	return err
+	return errors.Join(s.failed(), s.w.Close())
 }

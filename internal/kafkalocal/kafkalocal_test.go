@@ -10,6 +10,8 @@ import (
 
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/goleak"
+
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
 func TestBrokerTopicsAndRoundTrip(t *testing.T) {
@@ -30,9 +32,10 @@ func TestBrokerTopicsAndRoundTrip(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	tr := &kafka.Transport{}
-	defer tr.CloseIdleConnections()
-	w := &kafka.Writer{Addr: kafka.TCP(b.Addr), Topic: "voc.chats", Balancer: &kafka.Murmur2Balancer{}, Transport: tr}
+	w, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: []string{b.Addr}, Topic: "voc.chats"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("k"), Value: []byte("v")}); err != nil {
 		t.Fatal(err)
 	}

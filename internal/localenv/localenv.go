@@ -1,7 +1,9 @@
 // Package localenv resolves where voc's external systems are: ClickHouse and
 // Kafka come from a flag, else an environment variable, else the state file
 // that a running `voc local` writes, so that every command works against the
-// embedded services without being told their ports.
+// embedded services without being told their ports. OpenClickHouse falls
+// back to starting the embedded server when nothing is configured; Start
+// runs the embedded ClickHouse and Kafka of `voc local` and `voc demo`.
 package localenv
 
 import (

@@ -25,6 +25,7 @@ import (
 	"github.com/voc-analytics/voc/internal/kafkalocal"
 	"github.com/voc-analytics/voc/internal/migrate"
 	"github.com/voc-analytics/voc/pipeline"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 	vocsql "github.com/voc-analytics/voc/sql"
 )
 
@@ -107,13 +108,9 @@ func NewDBWith(t testing.TB, migrations []migrate.Migration) *DB {
 		name = name[:60]
 	}
 	opts := Options(s, name)
-	ctx := context.Background()
-	if _, err := migrate.Apply(ctx, opts, name, migrations, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("migrate %s: %v", name, err)
-	}
-	conn, err := clickhouse.Open(opts)
+	conn, err := chsink.Open(context.Background(), chsink.Config{Options: opts, Migrate: true, Migrations: migrations})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("migrate %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" SYNC")

@@ -21,9 +21,10 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 func produce(t *testing.T, brokers []string, msgs []kafkago.Message) {
 	t.Helper()
-	tr := &kafkago.Transport{}
-	defer tr.CloseIdleConnections()
-	w := &kafkago.Writer{Addr: kafkago.TCP(brokers...), Balancer: &kafkago.Murmur2Balancer{}, BatchSize: 1000, BatchTimeout: 5 * time.Millisecond, Transport: tr, RequiredAcks: kafkago.RequireAll}
+	w, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: brokers, BatchSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer w.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -51,7 +52,10 @@ func startWith(t *testing.T, db *testenv.DB, brokers []string, group string, cfg
 	if err != nil {
 		t.Fatal(err)
 	}
-	dlq := kafkasrc.NewDeadLetters(brokers, pipeline.TopicDLQ)
+	dlq, err := kafkasrc.NewDeadLetters(brokers, pipeline.TopicDLQ)
+	if err != nil {
+		t.Fatal(err)
+	}
 	m := pipeline.NewMetrics(nil)
 	r, err := pipeline.NewRunner(cfg, src, chsink.NewSink(db.Conn), dlq, enricher, m, slog.New(slog.DiscardHandler))
 	if err != nil {

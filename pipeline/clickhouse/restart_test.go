@@ -2,18 +2,14 @@ package clickhouse_test
 
 import (
 	"context"
-	"log/slog"
 	"net"
 	"testing"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/voc-analytics/voc/internal/chlocal"
-	"github.com/voc-analytics/voc/internal/migrate"
 	"github.com/voc-analytics/voc/internal/testenv"
 	"github.com/voc-analytics/voc/internal/testevents"
-	vocsql "github.com/voc-analytics/voc/sql"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 )
 
 func freePort(t *testing.T) int {
@@ -38,11 +34,7 @@ func TestClickHouseRestartMidStream(t *testing.T) {
 	}
 	defer func() { srv.Stop(ctx) }()
 	opts := testenv.Options(srv, "voc")
-	ms, _ := migrate.Load(vocsql.Migrations, "migrations")
-	if _, err := migrate.Apply(ctx, opts, "voc", ms, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := clickhouse.Open(opts)
+	conn, err := chsink.Open(ctx, chsink.Config{Options: opts, Migrate: true})
 	if err != nil {
 		t.Fatal(err)
 	}

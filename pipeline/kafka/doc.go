@@ -1,4 +1,6 @@
 // Package kafka is the Kafka adapter of the pipeline (segmentio/kafka-go):
 // a consumer-group Source over voc's input topics that commits only what the
-// runner acknowledges, and the dead-letter writer for voc.dlq.
+// runner acknowledges, the dead-letter writer for voc.dlq, and the Producer
+// every voc writer to Kafka uses (murmur2 partitioning like the Java client,
+// acknowledged by all in-sync replicas, its own connections).
 package kafka

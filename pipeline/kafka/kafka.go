@@ -103,19 +103,16 @@ func (s *Source) Close() error { return s.r.Close() }
 // DeadLetters writes rejected messages, unchanged and with their key, to the
 // dead-letter topic with the reason and provenance in headers.
 type DeadLetters struct {
-	w *kafkago.Writer
+	p *Producer
 }
 
 // NewDeadLetters creates the dead-letter writer.
-func NewDeadLetters(brokers []string, topic string) *DeadLetters {
-	return &DeadLetters{w: &kafkago.Writer{
-		Addr:         kafkago.TCP(brokers...),
-		Topic:        topic,
-		Balancer:     &kafkago.Murmur2Balancer{},
-		RequiredAcks: kafkago.RequireAll,
-		BatchTimeout: 5 * time.Millisecond,
-		Transport:    &kafkago.Transport{},
-	}}
+func NewDeadLetters(brokers []string, topic string) (*DeadLetters, error) {
+	p, err := NewProducer(ProducerConfig{Brokers: brokers, Topic: topic})
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter topic %s: %w", topic, err)
+	}
+	return &DeadLetters{p: p}, nil
 }
 
 // Send writes the rejects of one batch.
@@ -131,17 +128,11 @@ func (d *DeadLetters) Send(ctx context.Context, rejects []pipeline.Record) error
 			{Key: "voc-offset", Value: []byte(strconv.FormatInt(r.Msg.Offset, 10))},
 		}}
 	}
-	if err := d.w.WriteMessages(ctx, msgs...); err != nil {
-		return fmt.Errorf("write %d dead letters to %s: %w", len(msgs), d.w.Topic, err)
+	if err := d.p.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("write %d dead letters to %s: %w", len(msgs), d.p.Topic, err)
 	}
 	return nil
 }
 
 // Close flushes and closes the writer.
-func (d *DeadLetters) Close() error {
-	err := d.w.Close()
-	if t, ok := d.w.Transport.(*kafkago.Transport); ok {
-		t.CloseIdleConnections()
-	}
-	return err
-}
+func (d *DeadLetters) Close() error { return d.p.Close() }
