@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/voc-analytics/voc/metrics"
 )
 
@@ -106,24 +104,22 @@ func (m *metricsMain) Run(ctx context.Context, env *Env, args []string) error {
 	if _, err := reg.Statements(q); err != nil {
 		return err // a bad query fails before connecting
 	}
-	return withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
-		conn, err := clickhouse.Open(opts)
-		if err != nil {
-			return fmt.Errorf("connect to ClickHouse %v: %w", opts.Addr, err)
-		}
-		defer conn.Close()
-		res, err := reg.Run(ctx, conn, q)
-		if err != nil {
-			return err
-		}
-		switch m.format {
-		case "json":
-			return res.WriteJSON(env.Stdout)
-		case "csv":
-			return res.WriteCSV(env.Stdout)
-		}
-		return res.WriteTable(env.Stdout)
-	})
+	db, err := openClickHouse(ctx, env, m.dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := reg.Run(ctx, db, q)
+	if err != nil {
+		return err
+	}
+	switch m.format {
+	case "json":
+		return res.WriteJSON(env.Stdout)
+	case "csv":
+		return res.WriteCSV(env.Stdout)
+	}
+	return res.WriteTable(env.Stdout)
 }
 
 func (m *metricsMain) query(names string) (metrics.Query, error) {
