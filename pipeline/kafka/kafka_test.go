@@ -27,7 +27,10 @@ func broker(t *testing.T) *kafkalocal.Broker {
 
 func produceN(t *testing.T, addr string, n int) {
 	t.Helper()
-	w := &kafkago.Writer{Addr: kafkago.TCP(addr), Topic: pipeline.TopicChats, RequiredAcks: kafkago.RequireAll, BatchTimeout: time.Millisecond}
+	w, err := kafka.NewProducer(kafka.ProducerConfig{Brokers: []string{addr}, Topic: pipeline.TopicChats, BatchTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer w.Close()
 	msgs := make([]kafkago.Message, n)
 	for i := range msgs {
@@ -104,7 +107,10 @@ func TestSourceNeedsBrokersAndGroup(t *testing.T) {
 // headers.
 func TestDeadLettersKeepMessageAndProvenance(t *testing.T) {
 	b := broker(t)
-	dlq := kafka.NewDeadLetters([]string{b.Addr}, pipeline.TopicDLQ)
+	dlq, err := kafka.NewDeadLetters([]string{b.Addr}, pipeline.TopicDLQ)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rec := pipeline.Record{
 		Msg:    pipeline.Message{Topic: pipeline.TopicChats, Partition: 3, Offset: 1234, Key: []byte("c-1"), Value: []byte(`{"bad":`)},
 		Reject: &pipeline.RejectError{Reason: pipeline.ReasonInvalidJSON, Field: "", Detail: "unexpected end of JSON input"},
@@ -149,7 +155,10 @@ func TestDeadLettersSendFailsLoudly(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens here any more
-	dlq := kafka.NewDeadLetters([]string{addr}, pipeline.TopicDLQ)
+	dlq, err := kafka.NewDeadLetters([]string{addr}, pipeline.TopicDLQ)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer dlq.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
