@@ -132,8 +132,6 @@ func unitLabel(unit string) string {
 		return "%"
 	case "seconds":
 		return "s"
-	case "hours":
-		return "h"
 	case "nps":
 		return "-100..100"
 	case "index":
@@ -159,7 +157,7 @@ func FormatValue(v any, unit string) string {
 			return strconv.FormatInt(int64(f), 10)
 		}
 		return strconv.FormatFloat(f, 'f', 2, 64)
-	case "seconds", "hours", "nps", "index":
+	case "seconds", "nps", "index":
 		return strconv.FormatFloat(f, 'f', 1, 64)
 	default:
 		return strconv.FormatFloat(f, 'f', 2, 64)

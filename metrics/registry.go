@@ -168,7 +168,7 @@ func (r *Registry) Get(name string) (*Metric, error) {
 }
 
 var (
-	units      = []string{"ratio", "seconds", "hours", "count", "score", "nps", "index"}
+	units      = []string{"ratio", "seconds", "count", "score", "nps", "index"}
 	directions = []string{"higher", "lower", "none"}
 	headerLine = regexp.MustCompile(`^--\s?([a-z_]+):\s*(.*)$`)
 	paramSpec  = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s+([A-Za-z0-9(), ']+?)\s*=\s*(\S+)\s*(?:[-:—]\s*(.*))?$`)

@@ -207,3 +207,29 @@ func TestOutputs(t *testing.T) {
 		t.Errorf("Records = %v", recs)
 	}
 }
+
+func TestQualityConfigRejects(t *testing.T) {
+	cases := []struct{ name, yaml, want string }{
+		{"unknown metric", "weights: {attitude: 1}\nsubscores:\n  attitude: [{metric: speed, target: 1, floor: 0}]\n", `unknown metric "speed"`},
+		{"unknown sub-score", "weights: {mood: 1}\nsubscores: {}\n", `unknown sub-score "mood"`},
+		{"negative weight", "weights: {attitude: -1, efficiency: 2}\nsubscores:\n  efficiency: [{metric: fcr, target: 0.7, floor: 0.4}]\n", "want >= 0"},
+		{"target equals floor", "weights: {attitude: 1}\nsubscores:\n  attitude: [{metric: asa, target: 5, floor: 5}]\n", "target = floor"},
+		{"weight without component", "weights: {attitude: 1}\nsubscores: {}\n", "no component"},
+		{"metric lacking a dimension", "weights: {attitude: 1}\nsubscores:\n  attitude: [{metric: suggestions, target: 10, floor: 0}]\n", "has no dimension"},
+		{"typo in a key", "weights: {attitude: 1}\nsubscore: {}\n", "subscore"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := metrics.ParseQualityConfig([]byte(c.yaml))
+			if err == nil {
+				_, err = metrics.Default().WithQuality(cfg)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want an error containing %q, got %v", c.want, err)
+			}
+		})
+	}
+	if _, err := metrics.Default().WithQuality(metrics.DefaultQualityConfig()); err != nil {
+		t.Errorf("default config: %v", err)
+	}
+}
