@@ -103,7 +103,44 @@ func finish(d *Dashboard) {
 			panic(fmt.Sprintf("dashboard %s panel %q: %v", d.UID, p.Title, err))
 		}
 	}
+	layout(d.Panels)
 }
+
+// gridWidth is the number of columns of Grafana's (and voc serve's) grid.
+const gridWidth = 24
+
+// layout places panels on the grid: each section starts on a new line
+// below a header row of height 1; panels fill lines left to right; a line
+// that is not full (a panel left out, or too wide to fit) has its panels
+// widened in proportion to fill it.
+func layout(ps []Panel) {
+	y := 0
+	for i := 0; i < len(ps); {
+		section := ps[i].Section
+		y++ // the section header
+		for i < len(ps) && ps[i].Section == section {
+			// Take the panels that fit on this line.
+			start, used := i, 0
+			for i < len(ps) && ps[i].Section == section && (used == 0 || used+width(ps[i]) <= gridWidth) {
+				used += width(ps[i])
+				i++
+			}
+			x, h := 0, 0
+			for j := start; j < i; j++ {
+				w := width(ps[j]) * gridWidth / used
+				if j == i-1 {
+					w = gridWidth - x
+				}
+				ps[j].X, ps[j].Y, ps[j].Width = x, y, w
+				x += w
+				h = max(h, ps[j].Height)
+			}
+			y += h
+		}
+	}
+}
+
+func width(p Panel) int { return min(max(p.Width, 1), gridWidth) }
 
 func variables(names ...string) []Variable {
 	var out []Variable

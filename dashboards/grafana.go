@@ -110,8 +110,9 @@ func grafanaBuilder(d Dashboard, ds DataSource) (*dashboard.DashboardBuilder, er
 		if p.Section != section {
 			section = p.Section
 			rows++
-			// Row ids after the panels' so both stay stable and unique.
-			b = b.WithRow(dashboard.NewRowBuilder(section).Id(uint32(len(d.Panels) + rows)))
+			// Row ids apart from the panels' so both stay stable and unique.
+			b = b.WithRow(dashboard.NewRowBuilder(section).Id(uint32(rowIDBase + rows)).
+				GridPos(dashboard.GridPos{X: 0, Y: uint32(p.Y - 1), W: gridWidth, H: 1}))
 		}
 		pb, err := panelBuilder(p, d, ds)
 		if err != nil {
@@ -158,6 +159,9 @@ func variableBuilder(v Variable, ds DataSource) (cog.Builder[dashboard.VariableM
 		Sort(dashboard.VariableSortAlphabeticalAsc).
 		Multi(v.Multi).IncludeAll(true).Current(all), nil
 }
+
+// rowIDBase keeps section rows' ids clear of panel ids.
+const rowIDBase = 1000
 
 // grafanaDuration writes d the way Grafana's time pickers read it: 28d, 1h, 10s.
 func grafanaDuration(d time.Duration) string {
@@ -206,8 +210,7 @@ type basics[B any] interface {
 	Title(string) B
 	Description(string) B
 	Datasource(common.DataSourceRef) B
-	Span(uint32) B
-	Height(uint32) B
+	GridPos(dashboard.GridPos) B
 	Unit(string) B
 	Decimals(float64) B
 	Min(float64) B
@@ -224,7 +227,8 @@ type basics[B any] interface {
 // configure sets what every kind of panel shares.
 func configure[B basics[B]](b B, p Panel, ds DataSource, targets []target) B {
 	b = b.Id(uint32(p.ID)).Title(p.Title).Description(p.Description).
-		Span(uint32(p.Width)).Height(uint32(p.Height)).NoValue("no data in range")
+		GridPos(dashboard.GridPos{X: uint32(p.X), Y: uint32(p.Y), W: uint32(p.Width), H: uint32(p.Height)}).
+		NoValue("no data in range")
 	if p.PromQL == "" {
 		b = b.Datasource(ds.ref())
 	}

@@ -141,6 +141,10 @@ type Panel struct {
 	Bucket time.Duration
 
 	Width, Height int // grid units: 24 columns wide; height in rows of 30 px
+	// X, Y place the panel on the 24-column grid (set by All: sections
+	// start on a new line after a one-unit section header, and the panels
+	// of a line are widened to fill it).
+	X, Y int
 }
 
 // Threshold is one colour step.
