@@ -50,7 +50,11 @@ func (r *Registry) GrafanaSQL(metric string, opt GrafanaOptions) (string, error)
 		v := opt.Variables[dim]
 		// The variable goes in after the parameters are replaced: ${v:singlequote}
 		// would read as a query parameter {v:singlequote}.
-		return "$__conditionalAll(" + strings.ReplaceAll(cond, "{p}", "(\x00"+v+"\x00)") + ", $" + v + ")"
+		// {p} is the Array(String) of values: after IN a parenthesised list,
+		// elsewhere (hasAny(tags, {p})) an array literal.
+		cond = strings.ReplaceAll(cond, " IN {p}", " IN (\x00"+v+"\x00)")
+		cond = strings.ReplaceAll(cond, "{p}", "[\x00"+v+"\x00]")
+		return "$__conditionalAll(" + cond + ", $" + v + ")"
 	})
 	if err != nil {
 		return "", err

@@ -38,3 +38,15 @@ func TestGrafanaSQLWithCompanions(t *testing.T) {
 		t.Errorf("top_issues Grafana SQL:\n%s", sql)
 	}
 }
+
+// TestGrafanaSQLArrayFilters: a dimension filtered with hasAny (post topics,
+// customer tags) gets an array literal, not a tuple.
+func TestGrafanaSQLArrayFilters(t *testing.T) {
+	sql, err := metrics.Default().GrafanaSQL("suggestions", metrics.GrafanaOptions{Variables: map[string]string{"topic": "topic"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sql, "[${topic:singlequote}])") {
+		t.Errorf("hasAny filter is not given an array:\n%s", sql)
+	}
+}
