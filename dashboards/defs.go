@@ -286,9 +286,11 @@ func operations() Dashboard {
 			{Section: queue, Title: "Service level and abandonment", Kind: KindTimeSeries, Metrics: []string{"service_level", "abandonment_rate"}, TimeSeries: true, Bucket: 15 * time.Minute,
 				Thresholds: up(0.60, 0.70, 0.80), Min: ptr(0), Max: ptr(1), Width: 12, Height: 8},
 
-			{Section: tickets, Title: "Open tickets at 50 / 80 / 100 % of their SLA", Kind: KindBar, Metrics: []string{"sla_warning"},
+			{Section: tickets, Title: "Open tickets at 50 / 80 / 100 % of their SLA (created in the last 30 days)", Kind: KindBar, Metrics: []string{"ticket_early_warning"},
+				Show: []string{"warning_level_1", "warning_level_2", "warning_level_3"}, Window: 30 * 24 * time.Hour,
+				Colors: map[string]string{"warning_level_1": "yellow", "warning_level_2": "orange", "warning_level_3": "red"},
 				Thresholds: neutral(), Width: 8, Height: 8},
-			{Section: tickets, Title: "Escalations by level", Kind: KindBar, Metrics: []string{"escalations"},
+			{Section: tickets, Title: "Escalated tickets by highest level (0 none, 1 agent, 2 supervisor, 3 executive)", Kind: KindBar, Metrics: []string{"escalations"}, By: []string{"escalation_level"},
 				Thresholds: neutral(), Width: 8, Height: 8},
 			{Section: tickets, Title: "Bot hand-off rate", Kind: KindTimeSeries, Metrics: []string{"bot_handoff_rate"}, TimeSeries: true, Bucket: 15 * time.Minute,
 				Thresholds: down(0.30, 0.45, 0.60), Min: ptr(0), Max: ptr(1), Width: 8, Height: 8},
@@ -322,13 +324,13 @@ func suggestions() Dashboard {
 		Range:       30 * 24 * time.Hour,
 		Variables:   variables("topic"),
 		Panels: []Panel{
-			{Section: board, Title: "Posts", Kind: KindStat, Metrics: []string{"suggestion_posts"}, WoW: true, Thresholds: neutral(), Width: 6, Height: 6},
-			{Section: board, Title: "Endorsements", Kind: KindStat, Metrics: []string{"suggestion_endorsements"}, WoW: true, Thresholds: neutral(), Width: 6, Height: 6},
-			{Section: board, Title: "Adopted share", Kind: KindStat, Metrics: []string{"adopted_share"}, WoW: true, Thresholds: up(0.05, 0.10, 0.20), Width: 6, Height: 6},
-			{Section: board, Title: "Posts over time", Kind: KindTimeSeries, Metrics: []string{"suggestion_posts"}, TimeSeries: true, Bucket: 24 * time.Hour, Thresholds: neutral(), Min: ptr(0), Width: 6, Height: 6},
+			{Section: board, Title: "Posts", Kind: KindStat, Metrics: []string{"suggestions"}, WoW: true, Thresholds: neutral(), Width: 6, Height: 6},
+			{Section: board, Title: "Endorsements", Kind: KindStat, Metrics: []string{"endorsements"}, WoW: true, Thresholds: neutral(), Width: 6, Height: 6},
+			{Section: board, Title: "Adopted share", Kind: KindStat, Metrics: []string{"suggestion_adoption"}, WoW: true, Thresholds: up(0.05, 0.10, 0.20), Width: 6, Height: 6},
+			{Section: board, Title: "Posts over time", Kind: KindTimeSeries, Metrics: []string{"suggestions"}, TimeSeries: true, Bucket: 24 * time.Hour, Thresholds: neutral(), Min: ptr(0), Width: 6, Height: 6},
 
 			{Section: lists, Title: "Newest posts", Kind: KindTable, Rows: "suggestions_newest", Unit: UnitNone, Thresholds: neutral(), Width: 12, Height: 10},
-			{Section: lists, Title: "Most endorsed posts", Kind: KindTable, Rows: "suggestions_most_endorsed", Unit: UnitNone, Thresholds: neutral(), Width: 12, Height: 10},
+			{Section: lists, Title: "Most endorsed posts", Kind: KindTable, Metrics: []string{"top_suggestions"}, Thresholds: neutral(), Width: 12, Height: 10},
 			{Section: lists, Title: "Suggestions linked to this week's top issues", Kind: KindTable, Rows: "suggestions_for_top_issues", Unit: UnitNone, Thresholds: neutral(), Width: 24, Height: 10},
 		},
 	}

@@ -225,7 +225,8 @@ type basics[B any] interface {
 }
 
 // configure sets what every kind of panel shares.
-func configure[B basics[B]](b B, p Panel, ds DataSource, targets []target) B {
+func configure[B basics[B]](b B, p Panel, ds DataSource, pq queries) B {
+	targets := pq.targets
 	b = b.Id(uint32(p.ID)).Title(p.Title).Description(p.Description).
 		GridPos(dashboard.GridPos{X: uint32(p.X), Y: uint32(p.Y), W: uint32(p.Width), H: uint32(p.Height)}).
 		NoValue("no data in range")
@@ -251,12 +252,18 @@ func configure[B basics[B]](b B, p Panel, ds DataSource, targets []target) B {
 	if p.Window > 0 {
 		b = b.TimeFrom(grafanaDuration(p.Window))
 	}
+	for _, col := range sortedKeys(p.Colors) {
+		b = b.OverrideByName(col, fixedColor(p.Colors[col]))
+	}
 	for _, t := range targets {
 		q := NewClickHouseQueryBuilder(t.sql).RefId(t.refID).Datasource(ds.ref())
 		if t.timeSeries {
 			q = q.TimeSeries()
 		}
 		b = b.WithTarget(q)
+	}
+	for _, t := range pq.transforms {
+		b = b.WithTransformation(t)
 	}
 	return b
 }
@@ -306,10 +313,9 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 	if refs := describeReferences(p.References); refs != "" {
 		p.Description = strings.TrimSpace(p.Description + " " + refs)
 	}
-	targets := pq.targets
 	switch p.Kind {
 	case KindStat:
-		b := configure(stat.NewPanelBuilder(), p, ds, targets).
+		b := configure(stat.NewPanelBuilder(), p, ds, pq).
 			ReduceOptions(reduceAll()).
 			GraphMode(common.BigValueGraphModeNone).
 			ColorMode(common.BigValueColorModeValue).
@@ -321,7 +327,7 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 		}
 		return b, nil
 	case KindGauge:
-		b := configure(gauge.NewPanelBuilder(), p, ds, targets).
+		b := configure(gauge.NewPanelBuilder(), p, ds, pq).
 			ReduceOptions(reduceAll()).
 			ShowThresholdMarkers(true).ShowThresholdLabels(false)
 		if p.WoW {
@@ -329,7 +335,7 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 		}
 		return b, nil
 	case KindTimeSeries:
-		b := configure(timeseries.NewPanelBuilder(), p, ds, targets).
+		b := configure(timeseries.NewPanelBuilder(), p, ds, pq).
 			Legend(legend()).Tooltip(tooltip()).
 			LineWidth(2).FillOpacity(10).ShowPoints(common.VisibilityModeAuto).
 			SpanNulls(common.BoolOrFloat64{Bool: cog.ToPtr(true)})
@@ -348,29 +354,23 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 		if len(p.By) == 0 {
 			// One value per metric: Grafana's bar chart needs a category
 			// column, the bar gauge draws one bar per numeric field.
-			return configure(bargauge.NewPanelBuilder(), p, ds, targets).
+			return configure(bargauge.NewPanelBuilder(), p, ds, pq).
 				ReduceOptions(reduceAll()).
 				Orientation(common.VizOrientationHorizontal).
 				DisplayMode(common.BarGaugeDisplayModeGradient).
 				ShowUnfilled(true), nil
 		}
-		b := configure(barchart.NewPanelBuilder(), p, ds, targets).
+		b := configure(barchart.NewPanelBuilder(), p, ds, pq).
 			XField(p.By[0]).
 			Legend(legend()).Tooltip(tooltip()).
 			ShowValue(common.VisibilityModeAuto).
 			Orientation(common.VizOrientationAuto).
 			ColorScheme(dashboard.NewFieldColorBuilder().Mode(dashboard.FieldColorModeIdThresholds))
-		for _, t := range pq.transforms {
-			b = b.WithTransformation(t)
-		}
 		return columnUnits(b, pq.columns, false), nil
 	case KindTable:
-		b := configure(table.NewPanelBuilder(), p, ds, targets).
+		b := configure(table.NewPanelBuilder(), p, ds, pq).
 			CellHeight(common.TableCellHeightSm).
 			Filterable(true)
-		for _, t := range pq.transforms {
-			b = b.WithTransformation(t)
-		}
 		if p.Trend != "" {
 			b = b.OverrideByRegexp("^Trend", []dashboard.DynamicConfigValue{
 				{Id: "custom.cellOptions", Value: map[string]any{"type": "sparkline"}},
@@ -386,15 +386,12 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 	case KindHeatmap:
 		// Grafana's heatmap wants time on x; for category x category (hour
 		// of week, model x topic) a table of coloured cells reads better.
-		b := configure(table.NewPanelBuilder(), p, ds, targets).
+		b := configure(table.NewPanelBuilder(), p, ds, pq).
 			CellHeight(common.TableCellHeightSm).
 			ColorScheme(dashboard.NewFieldColorBuilder().Mode("continuous-BlYlRd")).
 			CellOptions(common.TableCellOptions{TableColoredBackgroundCellOptions: &common.TableColoredBackgroundCellOptions{
 				Type: common.TableCellDisplayModeColorBackground, Mode: cog.ToPtr(common.TableCellBackgroundDisplayModeGradient),
 			}})
-		for _, t := range pq.transforms {
-			b = b.WithTransformation(t)
-		}
 		// The row-label column of the matrix is text, not a coloured number.
 		return b.OverrideByRegexp(`\\`, []dashboard.DynamicConfigValue{
 			{Id: "custom.cellOptions", Value: map[string]any{"type": "auto"}},
@@ -481,6 +478,7 @@ func panelQueries(p Panel) (queries, error) {
 	reg := registry()
 	q.columns = map[string]string{}
 	var joinOn string
+	var keepRowsOf []string // metrics whose rows only the joined table keeps
 	for _, name := range p.Metrics {
 		m, err := reg.Get(name)
 		if err != nil {
@@ -521,14 +519,7 @@ func panelQueries(p Panel) (queries, error) {
 			joinOn = by[0]
 		}
 		if len(m.With) > 0 {
-			// Keep the metric's rows only: the outer join adds the rows a
-			// companion has and the metric (ranked, limited) has not.
-			defer func(name string) {
-				q.transforms = append(q.transforms, transform("filterByValue", map[string]any{
-					"type": "exclude", "match": "any",
-					"filters": []map[string]any{{"fieldName": name, "config": map[string]any{"id": "isNull", "options": map[string]any{}}}},
-				}))
-			}(name)
+			keepRowsOf = append(keepRowsOf, name)
 		}
 	}
 	if p.Trend != "" {
@@ -549,6 +540,14 @@ func panelQueries(p Panel) (queries, error) {
 	}
 	if joinOn != "" {
 		q.transforms = append(q.transforms, transform("joinByField", map[string]any{"byField": joinOn, "mode": "outer"}))
+	}
+	for _, name := range keepRowsOf {
+		// The outer join adds the rows a companion has and the metric
+		// (ranked, limited) has not: drop them.
+		q.transforms = append(q.transforms, transform("filterByValue", map[string]any{
+			"type": "exclude", "match": "any",
+			"filters": []map[string]any{{"fieldName": name, "config": map[string]any{"id": "isNull", "options": map[string]any{}}}},
+		}))
 	}
 	if p.Kind == KindHeatmap {
 		row, col := "", ""

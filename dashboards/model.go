@@ -109,6 +109,8 @@ type Panel struct {
 	Show []string
 	// Sort orders the rows by a column, "-name" descending.
 	Sort string
+	// Colors fixes the colour of some columns (the three warning levels).
+	Colors map[string]string
 
 	// WoW adds the week-over-week change: the metric over the 7 days that
 	// end at the range end, minus the 7 days before.

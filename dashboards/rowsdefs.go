@@ -49,19 +49,6 @@ ORDER BY posted_at DESC, post_id
 LIMIT $limit`,
 	},
 	{
-		Name:        "suggestions_most_endorsed",
-		Title:       "Most endorsed suggestions",
-		Description: "Employee suggestion posts of the range ranked by distinct colleagues who endorsed them (the most endorsed become next month's management plan). Filtered by topic.",
-		Limit:       20,
-		Detail:      "suggestion_posts",
-		Units:       map[string]string{"endorsements": UnitCount},
-		SQL: `SELECT title, endorsements, comments, status, department, posted_at AS time, arrayStringConcat(topics, ', ') AS issue_topics
-FROM suggestion_posts
-WHERE posted_at >= $from AND posted_at < $to AND $has(topic, topics)
-ORDER BY endorsements DESC, comments DESC, post_id
-LIMIT $limit`,
-	},
-	{
 		Name:        "suggestions_for_top_issues",
 		Title:       "Suggestions linked to this week's top issues",
 		Description: "Employee suggestion posts of the range whose issue topics (text analytics of the post) include one of the top issues of the 7 days that end at the range end (the top_issues metric), most endorsed first, with the top-issue topics they address.",
