@@ -180,10 +180,10 @@ func executive() Dashboard {
 		Panels: []Panel{
 			{Section: index, Title: "Quality index", Kind: KindGauge, Metrics: []string{"quality_index"}, WoW: true,
 				Thresholds: up(60, 70, 80), Min: ptr(0), Max: ptr(100), Width: 6, Height: 8},
-			{Section: index, Title: "Quality index by dimension (weight)", Kind: KindBar,
-				Metrics:    []string{"quality_attitude", "quality_efficiency", "quality_knowledge", "quality_function", "quality_satisfaction"},
+			{Section: index, Title: "Quality index by dimension", Kind: KindBar, Metrics: []string{"quality_index"},
+				Show:       []string{"quality_attitude", "quality_efficiency", "quality_knowledge", "quality_function", "quality_satisfaction"},
 				Thresholds: up(60, 70, 80), References: indexRefs, Min: ptr(0), Max: ptr(100), Width: 9, Height: 8},
-			{Section: index, Title: "Quality index trend", Kind: KindTimeSeries, Metrics: []string{"quality_index"}, TimeSeries: true, Bucket: 24 * time.Hour,
+			{Section: index, Title: "Quality index and its dimensions over time", Kind: KindTimeSeries, Metrics: []string{"quality_index"}, TimeSeries: true, Bucket: 24 * time.Hour,
 				Thresholds: up(60, 70, 80), References: indexRefs, Min: ptr(0), Max: ptr(100), Width: 9, Height: 8},
 
 			{Section: fcr, Title: "FCR", Kind: KindStat, Metrics: []string{"fcr"}, WoW: true,
@@ -288,7 +288,7 @@ func operations() Dashboard {
 
 			{Section: tickets, Title: "Open tickets at 50 / 80 / 100 % of their SLA (created in the last 30 days)", Kind: KindBar, Metrics: []string{"ticket_early_warning"},
 				Show: []string{"warning_level_1", "warning_level_2", "warning_level_3"}, Window: 30 * 24 * time.Hour,
-				Colors: map[string]string{"warning_level_1": "yellow", "warning_level_2": "orange", "warning_level_3": "red"},
+				Colors:     map[string]string{"warning_level_1": "yellow", "warning_level_2": "orange", "warning_level_3": "red"},
 				Thresholds: neutral(), Width: 8, Height: 8},
 			{Section: tickets, Title: "Escalated tickets by highest level (0 none, 1 agent, 2 supervisor, 3 executive)", Kind: KindBar, Metrics: []string{"escalations"}, By: []string{"escalation_level"},
 				Thresholds: neutral(), Width: 8, Height: 8},
