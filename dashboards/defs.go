@@ -303,8 +303,8 @@ func operations() Dashboard {
 			{Section: pipeline, Title: "Ingest delay by stream (consumer lag in seconds)", Kind: KindTable, Rows: "ingest_delay", Unit: UnitSeconds,
 				Thresholds: down(30, 120, 600), Width: 12, Height: 8},
 			{Section: pipeline, Title: "Consumer lag (messages)", Kind: KindTimeSeries, Unit: UnitCount,
-				PromQL:      `sum by (topic) (voc_consumer_lag)`,
-				Description: "Messages behind the end of each input topic, summed over partitions: voc run's voc_consumer_lag gauge from its /metrics endpoint (needs a Prometheus that scrapes voc run, configured as the dashboards' Prometheus datasource).",
+				PromQL: `sum by (topic) (max by (topic, partition) (voc_group_lag)) or sum by (topic) (voc_consumer_lag)`, Detail: "voc run /metrics",
+				Description: "Messages behind the end of each input topic, summed over its partitions: voc_group_lag from voc run's /metrics, which every member reports for every partition of the group (max per partition, so several members are not added up), or voc_consumer_lag (the partitions a member owns) where voc_group_lag is not exported. Needs a Prometheus that scrapes voc run, configured as the dashboards' Prometheus datasource (--prometheus-uid).",
 				Thresholds:  down(1000, 10000, 100000), Min: ptr(0), Width: 24, Height: 8},
 		},
 	}

@@ -10,6 +10,12 @@ import (
 // registry is the metric registry the dashboards read (tests may swap it).
 var registry = metrics.Default
 
+// grainViews are the analyst views holding one row per grain.
+var grainViews = map[string]string{
+	"contact": "contacts", "ticket": "tickets", "survey": "survey_answers",
+	"message": "messages", "post": "suggestion_posts",
+}
+
 // dimensionLabels name dimensions in descriptions.
 var dimensionLabels = map[string]string{"channel": "channel", "product_model": "product model", "topic": "topic"}
 
@@ -31,7 +37,7 @@ func describe(p *Panel, vars []Variable) error {
 					p.Unit = m.Unit
 				}
 				if p.Detail == "" {
-					p.Detail = m.Grain + "s"
+					p.Detail = grainViews[m.Grain]
 				}
 			}
 			def := m.Definition

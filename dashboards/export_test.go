@@ -256,3 +256,48 @@ func TestProvisioningFiles(t *testing.T) {
 		t.Error("a password variable that is not an environment variable name was accepted")
 	}
 }
+
+// TestConsumerLagNeedsPrometheus: the consumer-lag panel is drawn from a
+// Prometheus datasource when one is given, and left out otherwise.
+func TestConsumerLagNeedsPrometheus(t *testing.T) {
+	ops, err := Get("voc-operations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := Grafana(ops, DefaultDataSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(without), "voc_group_lag") {
+		t.Error("the Prometheus panel is there without a Prometheus datasource")
+	}
+	ds := DefaultDataSource()
+	ds.PrometheusUID = "prom"
+	with, err := Grafana(ops, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var model struct {
+		Panels []struct {
+			Title      string
+			Datasource struct{ Type, UID string }
+			Targets    []map[string]any
+		}
+	}
+	if err := json.Unmarshal(with, &model); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range model.Panels {
+		if p.Title == "Consumer lag (messages)" {
+			found = true
+			if p.Datasource.Type != "prometheus" || p.Datasource.UID != "prom" || len(p.Targets) != 1 ||
+				!strings.Contains(p.Targets[0]["expr"].(string), "voc_group_lag") {
+				t.Errorf("consumer lag panel %+v", p)
+			}
+		}
+	}
+	if !found {
+		t.Error("no consumer lag panel with a Prometheus datasource")
+	}
+}
