@@ -103,7 +103,7 @@ func checkNoOverlap(t *testing.T, d Dashboard) {
 func TestLayout(t *testing.T) {
 	ps := []Panel{
 		{Section: "a", Width: 6, Height: 4}, {Section: "a", Width: 12, Height: 6}, // 18 of 24: widened to fill
-		{Section: "a", Width: 24, Height: 3},                                      // its own line
+		{Section: "a", Width: 24, Height: 3}, // its own line
 		{Section: "b", Width: 8, Height: 2}, {Section: "b", Width: 8, Height: 2}, {Section: "b", Width: 8, Height: 2}, {Section: "b", Width: 8, Height: 5},
 	}
 	layout(ps)
