@@ -18,6 +18,12 @@ import (
 
 func init() {
 	register(&command{
+		Name:    "dashboards",
+		Summary: "the four dashboards (executive, product, operations, suggestions): see 'dashboards export', 'dashboards apply', 'dashboards list'",
+		Usage:   "export|apply|list [flags]",
+		New:     func() Invocation { return &dashboardsGroup{} },
+	})
+	register(&command{
 		Name:    "dashboards export",
 		Summary: "write the four Grafana dashboards (JSON) and the provisioning YAML for their ClickHouse datasource and folder",
 		Usage:   "--out DIR [--clickhouse-addr HOST:PORT] [--password-env NAME] [flags]",
@@ -243,6 +249,18 @@ func secret(env *Env, name, file, what string) (string, error) {
 		return "", nil
 	}
 	return strings.TrimSpace(env.Getenv(name)), nil
+}
+
+// dashboardsGroup is `voc dashboards` without a subcommand.
+type dashboardsGroup struct{}
+
+func (*dashboardsGroup) Flags(*flag.FlagSet) {}
+
+func (*dashboardsGroup) Run(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unknown subcommand %q: choose export, apply or list ('voc help dashboards export')", args[0])
+	}
+	return errors.New("choose a subcommand: voc dashboards export|apply|list ('voc help dashboards apply' for its flags)")
 }
 
 // dashboardsList is one run of `voc dashboards list`.

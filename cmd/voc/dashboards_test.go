@@ -116,3 +116,12 @@ func TestDashboardsList(t *testing.T) {
 		}
 	}
 }
+
+func TestDashboardsWithoutSubcommand(t *testing.T) {
+	for _, args := range [][]string{{"dashboards"}, {"dashboards", "publish"}} {
+		code, _, errOut := runVocEnv(t, nil, args...)
+		if code == 0 || !strings.Contains(errOut, "export") || !strings.Contains(errOut, "apply") {
+			t.Errorf("voc %v: exit %d, %s", args, code, errOut)
+		}
+	}
+}
