@@ -273,8 +273,15 @@ func (r *Registry) build(m *Metric, q Query, filter filterRenderer) (Statement, 
 		if len(vals) == 0 {
 			continue
 		}
+		if !strings.Contains(m.SQL, "{{filters}}") {
+			return Statement{}, fmt.Errorf("metric %s cannot be filtered by %s: its SQL has no {{filters}}", m.Name, d)
+		}
 		def := g.dims[d]
 		cond := def.filter
+		if contains(m.Fixed, d) {
+			def = dimension{} // the metric's SQL selects its fixed dimensions: filter on the column
+			cond = d + " IN {p}"
+		}
 		if cond == "" {
 			cond = def.expr + " IN {p}"
 		}

@@ -233,3 +233,21 @@ func TestQualityConfigRejects(t *testing.T) {
 		t.Errorf("default config: %v", err)
 	}
 }
+
+// TestFilterValuesAreParameters: a filter value never reaches the SQL text;
+// it goes as an Array(String) parameter, quoted for ClickHouse.
+func TestFilterValuesAreParameters(t *testing.T) {
+	from, to, _ := metrics.ParseWeek("2026-W45", nil)
+	sts, err := metrics.Default().Statements(metrics.Query{Metrics: []string{"contacts"}, From: from, To: to,
+		Filters: map[string][]string{"channel": {"app' OR 1=1 --", `back\slash`}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := sts[0]
+	if strings.Contains(st.SQL, "OR 1=1") || !strings.Contains(st.SQL, "{f_channel:Array(String)}") {
+		t.Errorf("filter value in the SQL text:\n%s", st.SQL)
+	}
+	if want := `['app\' OR 1=1 --','back\\slash']`; st.Params["f_channel"] != want {
+		t.Errorf("f_channel = %s, want %s", st.Params["f_channel"], want)
+	}
+}

@@ -37,7 +37,7 @@ FROM
     WHERE s.sent_at >= {prev_from:DateTime64(3, 'UTC')} AND s.sent_at < {to:DateTime64(3, 'UTC')}
       AND s.comment != ''
 )
-WHERE topic != ''
+WHERE topic != ''{{filters}}
 GROUP BY topic
 HAVING countIf(cur) > 0
 ORDER BY top_issues DESC, topic

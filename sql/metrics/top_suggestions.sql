@@ -14,6 +14,6 @@ SELECT p.post_id AS post, p.title AS title,
     toFloat64(p.endorsements) AS top_suggestions,
     toFloat64(p.comments) AS suggestion_comments
 FROM suggestion_posts AS p
-WHERE p.posted_at >= {from:DateTime64(3, 'UTC')} AND p.posted_at < {to:DateTime64(3, 'UTC')}
+WHERE p.posted_at >= {from:DateTime64(3, 'UTC')} AND p.posted_at < {to:DateTime64(3, 'UTC')}{{filters}}
 ORDER BY top_suggestions DESC, p.posted_at, post
 LIMIT {limit:UInt32}
