@@ -323,7 +323,7 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 			JustifyMode(common.BigValueJustifyModeCenter).
 			Orientation(common.VizOrientationHorizontal)
 		if p.WoW {
-			b = b.OverrideByName(wowField, fixedColor("text"))
+			b = b.OverrideByName(wowField, wowColors(p))
 		}
 		return b, nil
 	case KindGauge:
@@ -331,7 +331,13 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 			ReduceOptions(reduceAll()).
 			ShowThresholdMarkers(true).ShowThresholdLabels(false)
 		if p.WoW {
-			b = b.OverrideByName(wowField, fixedColor("text"))
+			// The change is a small signed number: its own scale, red below 0.
+			span := 10.0
+			if p.Max != nil && p.Min != nil {
+				span = (*p.Max - *p.Min) / 5
+			}
+			b = b.OverrideByName(wowField, append(wowColors(p),
+				dashboard.DynamicConfigValue{Id: "min", Value: -span}, dashboard.DynamicConfigValue{Id: "max", Value: span}))
 		}
 		return b, nil
 	case KindTimeSeries:
@@ -398,6 +404,27 @@ func panelBuilder(p Panel, d Dashboard, ds DataSource) (cog.Builder[dashboard.Pa
 		}), nil
 	}
 	return nil, fmt.Errorf("unknown panel kind %q", p.Kind)
+}
+
+// wowColors colour a week-over-week change by the metric's direction: an
+// improvement green, a deterioration red; text when neither is better.
+func wowColors(p Panel) []dashboard.DynamicConfigValue {
+	dir := "none"
+	if m, err := registry().Get(p.Metrics[0]); err == nil {
+		dir = m.Direction
+	}
+	below, above := "red", "green"
+	switch dir {
+	case "lower":
+		below, above = "green", "red"
+	case "higher":
+	default:
+		return fixedColor("text")
+	}
+	return []dashboard.DynamicConfigValue{
+		{Id: "color", Value: map[string]any{"mode": "thresholds"}},
+		{Id: "thresholds", Value: map[string]any{"mode": "absolute", "steps": []map[string]any{{"value": nil, "color": below}, {"value": 0, "color": above}}}},
+	}
 }
 
 func fixedColor(c string) []dashboard.DynamicConfigValue {
