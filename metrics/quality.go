@@ -167,7 +167,10 @@ func (r *Registry) composite(m *Metric, q Query, filter filterRenderer) (Stateme
 			params[k] = v
 		}
 		dims = st.Dims
-		subs = append(subs, fmt.Sprintf("(\n%s\n) AS q%d", strings.TrimSpace(st.SQL), i))
+		// present_N tells a group the component has from one it lacks (whose
+		// columns the join fills with defaults: join_use_nulls would also turn
+		// the components' own LEFT JOINs to NULLs, so it is not used).
+		subs = append(subs, fmt.Sprintf("(\nSELECT *, 1 AS present_%d FROM (\n%s\n)\n) AS q%d", i, strings.TrimSpace(st.SQL), i))
 	}
 	idx := map[string]int{}
 	for i, n := range comps {
@@ -179,7 +182,7 @@ func (r *Registry) composite(m *Metric, q Query, filter filterRenderer) (Stateme
 	for _, s := range QualitySubscores {
 		var scores, present []string
 		for _, comp := range c.Subscores[s] {
-			v := fmt.Sprintf("q%d.%s", idx[comp.Metric], comp.Metric)
+			v := fmt.Sprintf("if(q%d.present_%d = 1, q%d.%s, NULL)", idx[comp.Metric], idx[comp.Metric], idx[comp.Metric], comp.Metric)
 			// No value (NULL, or NaN from a ratio over no rows) scores NULL:
 			// least/greatest skip NULL arguments, so test before clamping.
 			score := fmt.Sprintf("if(isFinite(%s), 100 * least(greatest((%s - %s) / (%s), 0), 1), NULL)", v, v, num(comp.Floor), num(comp.Target-comp.Floor))
@@ -226,6 +229,6 @@ func (r *Registry) composite(m *Metric, q Query, filter filterRenderer) (Stateme
 		}
 		sql += "\nORDER BY " + strings.Join(order, ", ")
 	}
-	sql += "\nSETTINGS join_use_nulls = 1\n"
+	sql += "\n"
 	return Statement{Metric: m.Name, SQL: sql, Params: params, Dims: dims, Outputs: m.Outputs}, nil
 }

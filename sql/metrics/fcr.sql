@@ -4,7 +4,7 @@
 --   time, the share resolved at first contact: no other contact from the same customer about the same
 --   issue topic (the topic of its service category in service_categories), on any channel, starting
 --   after it and less than repeat_window days after its start; and no transfer to another team; and
---   no ticket opened from it. A contact whose category is unknown has no topic, so no repeat of it is
+--   no ticket opened from it (the ticket the contact names, or a ticket that names the contact). A contact whose category is unknown has no topic, so no repeat of it is
 --   found. Contacts whose window has not elapsed are left out: see fcr_pending.
 -- unit: ratio
 -- direction: higher
@@ -23,13 +23,20 @@ WITH later AS
     GROUP BY customer_id, topic
 )
 SELECT {{dims}}
-    countIf(c.cross_team_transfers = 0 AND c.ticket_id = ''
+    countIf(c.cross_team_transfers = 0 AND c.ticket_id = '' AND tk.opened_by = ''
         AND NOT arrayExists(x -> (x.1 > c.started_at OR (x.1 = c.started_at AND x.2 > c.contact_id))
                                  AND x.1 < c.started_at + toIntervalDay({repeat_window:UInt16}), rp.starts))
     / count() AS fcr
 FROM contacts AS c
 LEFT JOIN service_categories AS fsc ON fsc.slug = c.service_category
 LEFT JOIN later AS rp ON rp.customer_id = c.customer_id AND rp.topic = fsc.topic
+LEFT JOIN
+(
+    SELECT DISTINCT contact_id AS opened_by
+    FROM tickets
+    WHERE contact_id != '' AND created_at >= {from:DateTime64(3, 'UTC')}
+      AND created_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
+) AS tk ON tk.opened_by = c.contact_id
 {{joins}}
 WHERE c.started_at >= {from:DateTime64(3, 'UTC')} AND c.started_at < {to:DateTime64(3, 'UTC')}
   AND c.answered_at IS NOT NULL
