@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/voc-analytics/voc/internal/migrate"
+	"github.com/voc-analytics/voc/internal/seal"
 	"github.com/voc-analytics/voc/internal/testenv"
 	vocsql "github.com/voc-analytics/voc/sql"
 )
@@ -129,6 +131,119 @@ func checkViews(t *testing.T, db *testenv.DB) {
 			}
 			if got != string(want) {
 				t.Errorf("%s\ngot:\n%s\nwant:\n%s", q, got, want)
+			}
+		})
+	}
+}
+
+// TestSealingKeepsResults seals every closed contact and checks that the views
+// say exactly what they said before; then re-delivers every event and adds
+// late ones for the sealed contacts: nothing may change or be duplicated.
+func TestSealingKeepsResults(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.NewDB(t)
+	loadSeed(t, db.Conn, 2)
+	checkViews(t, db)
+	if got := query(t, db, "SELECT count() FROM contacts_pending"); got != "2\n" {
+		t.Fatalf("pending contacts before the seal: %q, want 2", got)
+	}
+	sealAll(t, db)
+	if got := query(t, db, "SELECT count(), uniqExact(contact_id) FROM contacts_sealed WHERE sealed_at > 0"); got != "2\t2\n" {
+		t.Fatalf("sealed rows (count, distinct): %q, want 2 and 2", got)
+	}
+	if got := query(t, db, "SELECT count() FROM contacts_pending"); got != "0\n" {
+		t.Fatalf("pending contacts after the seal: %q, want 0", got)
+	}
+	checkViews(t, db)
+
+	// Every event again (a full re-delivery), and events that arrive after
+	// the seal: a message and a transfer for c1, an answer for c2.
+	loadSeed(t, db.Conn, 1)
+	for _, stmt := range []string{
+		`INSERT INTO messages (event_id, message_id, contact_id, occurred_at, sender, text, lang, sentiment_score, sentiment_label, topics) VALUES
+		 ('m9', '9', 'c1', '2026-11-02 10:30:00', 'customer', '还是不行', 'zh', -0.9, 'neg', ['remote'])`,
+		`INSERT INTO contact_events (event_id, event_type, schema_version, occurred_at, contact_id, agent_id, from_team, to_team) VALUES
+		 ('e12', 'contact.transferred', 1, '2026-11-02 10:31:00', 'c1', '', 'billing', 'repair'),
+		 ('e13', 'contact.agent_answered', 1, '2026-11-02 11:05:00', 'c2', 'a8', '', '')`,
+	} {
+		if err := db.Conn.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkViews(t, db)
+	if got := query(t, db, "SELECT count() FROM contacts"); got != "2\n" {
+		t.Fatalf("contacts after re-delivery and late events: %q, want 2", got)
+	}
+	sealAll(t, db)
+	checkViews(t, db)
+	if got := query(t, db, "SELECT count(), uniqExact(contact_id) FROM contacts_sealed WHERE sealed_at > 0"); got != "2\t2\n" {
+		t.Fatalf("sealed rows after a second seal (count, distinct): %q, want 2 and 2", got)
+	}
+}
+
+func sealAll(t *testing.T, db *testenv.DB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := seal.Now(ctx, db.Conn, db.Name, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// nextEvents: customer u1 contacts about remote (A), display (B), remote (C)
+// and remote again (D, 16 days later); u2 once about remote (E); u3 once
+// without a category (F, abandoned).
+var nextEvents = map[string]string{
+	"A": `('a1','contact.started',1,'2026-11-02 10:00:00','A','u1','app',''), ('a2','contact.ended',1,'2026-11-02 10:10:00','A','','','remote-no-response')`,
+	"B": `('b1','contact.started',1,'2026-11-03 09:00:00','B','u1','phone',''), ('b2','contact.ended',1,'2026-11-03 09:05:00','B','','','display-flicker')`,
+	"C": `('c1','contact.started',1,'2026-11-04 09:00:00','C','u1','web',''), ('c2','contact.ended',1,'2026-11-04 09:05:00','C','','','remote-pairing')`,
+	"D": `('d1','contact.started',1,'2026-11-20 09:00:00','D','u1','app',''), ('d2','contact.ended',1,'2026-11-20 09:05:00','D','','','remote-no-response')`,
+	"E": `('e1','contact.started',1,'2026-11-02 11:00:00','E','u2','app',''), ('e2','contact.ended',1,'2026-11-02 11:05:00','E','','','remote-pairing')`,
+	"F": `('f1','contact.started',1,'2026-11-03 11:00:00','F','u1','app',''), ('f2','contact.abandoned',1,'2026-11-03 11:01:00','F','','','')`,
+}
+
+const nextWant = `A	remote	2026-11-04 09:00:00.000	2026-11-03 09:00:00.000
+B	display	\N	2026-11-03 11:00:00.000
+C	remote	2026-11-20 09:00:00.000	2026-11-20 09:00:00.000
+D	remote	\N	\N
+E	remote	\N	\N
+F		\N	2026-11-04 09:00:00.000
+`
+
+// TestNextContacts checks next_same_topic_at and next_contact_at (FCR's
+// inputs) whatever the order in which contacts arrive and are sealed: all
+// pending, all sealed at once, and sealed in batches where later contacts
+// lower the next times of contacts sealed before them, or arrive before
+// contacts sealed earlier. (While a contact is pending, its next times count
+// only the other pending contacts: see the contacts view's column comments.)
+func TestNextContacts(t *testing.T) {
+	orders := map[string][][]string{
+		"pending":        {{"A", "B", "C", "D", "E", "F"}},
+		"one_seal":       {{"A", "B", "C", "D", "E", "F"}, nil},
+		"three_seals":    {{"A", "C"}, nil, {"D", "E"}, nil, {"B", "F"}, nil},
+		"reverse_seals":  {{"D"}, nil, {"C"}, nil, {"B", "F"}, nil, {"A", "E"}, nil},
+		"seal_then_more": {{"C", "D"}, nil, {"A", "B", "E", "F"}, nil},
+	}
+	for name, steps := range orders {
+		t.Run(name, func(t *testing.T) {
+			db := testenv.NewDB(t)
+			for _, step := range steps {
+				if step == nil {
+					sealAll(t, db)
+					continue
+				}
+				for _, c := range step {
+					stmt := "INSERT INTO contact_events (event_id, event_type, schema_version, occurred_at, contact_id, customer_id, channel, service_category) VALUES " + nextEvents[c]
+					for range 2 {
+						if err := db.Conn.Exec(context.Background(), stmt); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+			got := query(t, db, "SELECT contact_id, topic, next_same_topic_at, next_contact_at FROM contacts ORDER BY contact_id")
+			if got != nextWant {
+				t.Errorf("got:\n%s\nwant:\n%s", got, nextWant)
 			}
 		})
 	}
