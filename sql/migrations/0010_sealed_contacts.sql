@@ -24,8 +24,15 @@
 -- or nothing was written for it for contact_stale_seconds (7 days) even
 -- without an end. A sealed contact is final: a re-delivered or late event for
 -- it still lands in the event tables but never changes it or duplicates it
--- (the pending part leaves out every contact in contacts_sealed_ids, and every
--- contact sealed since the last snapshot).
+-- (the pending part leaves out the contacts in contacts_sealed_ids).
+--
+-- Publication: a seal round writes its rows, then a marker row (empty id)
+-- last, which lands in contacts_sealed_ids after every id of the round. Each
+-- snapshot records the marker's time (sealed_through) and leaves out exactly the
+-- contacts sealed up to it; the view shows sealed rows up to it. Snapshot and
+-- sealed_through change together (the snapshot is replaced atomically), so a
+-- contact being sealed is counted once at every moment: pending until the next
+-- snapshot, sealed after it.
 --
 -- FCR inputs: next_same_topic_at is the start of the customer's next contact
 -- about the same issue topic (service_categories.topic of its category), on any
@@ -86,8 +93,7 @@ CREATE TABLE IF NOT EXISTS contacts_live
     last_sentiment_state  AggregateFunction(argMax, Float32, Tuple(DateTime64(3, 'Asia/Shanghai'), String)) COMMENT 'Sentiment of the last customer message.',
     min_customer_sentiment SimpleAggregateFunction(min, Nullable(Float32)) COMMENT 'Most negative customer message.',
     topics              SimpleAggregateFunction(groupUniqArrayArray, Array(String)) COMMENT 'Issue topics of customer messages.',
-    ingested_at         SimpleAggregateFunction(max, DateTime('UTC')) COMMENT 'When the row was written (the latest of the rows merged into it).',
-    INDEX ingested_idx ingested_at TYPE minmax GRANULARITY 1
+    ingested_at         SimpleAggregateFunction(max, DateTime('UTC')) COMMENT 'When the row was written (the latest of the rows merged into it).'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toStartOfHour(ingested_at)
@@ -98,7 +104,7 @@ COMMENT 'Per-insert partial aggregates of contacts, by the hour they were writte
 
 CREATE TABLE IF NOT EXISTS contacts_hot
 (
-    contact_id          String COMMENT 'Contact id; the row with an empty id only carries as_of.',
+    contact_id          String COMMENT 'Contact id; the row with an empty id only carries as_of and sealed_through.',
     customer_id         SimpleAggregateFunction(max, String) COMMENT 'As in contacts_live.',
     channel             SimpleAggregateFunction(max, String) COMMENT 'As in contacts_live.',
     product_model       SimpleAggregateFunction(max, String) COMMENT 'As in contacts_live.',
@@ -132,13 +138,14 @@ CREATE TABLE IF NOT EXISTS contacts_hot
     min_customer_sentiment SimpleAggregateFunction(min, Nullable(Float32)) COMMENT 'As in contacts_live.',
     topics              SimpleAggregateFunction(groupUniqArrayArray, Array(String)) COMMENT 'As in contacts_live.',
     ingested_at         SimpleAggregateFunction(max, DateTime('UTC')) COMMENT 'Latest write of any of the contact''s rows.',
-    as_of               DateTime('UTC') COMMENT 'When this snapshot was taken: contacts_live rows written since as_of - margin_seconds are merged on top of it.'
+    as_of               DateTime('UTC') COMMENT 'When this snapshot was taken: contacts_live rows written since as_of - margin_seconds are merged on top of it.',
+    sealed_through      DateTime64(6, 'UTC') COMMENT 'Last complete seal round when the snapshot was taken: the contacts sealed up to it are left out of the snapshot and shown from contacts_sealed.'
 )
 ENGINE = MergeTree
 ORDER BY contact_id
 COMMENT 'Merged state of every contact not yet sealed, as of the last contacts_snapshot refresh (replaced atomically each time). Internal: read the contacts view.';
 
-INSERT INTO contacts_hot (contact_id, first_event_at, as_of) VALUES ('', 0, 0);
+INSERT INTO contacts_hot (contact_id, first_event_at, as_of, sealed_through) VALUES ('', 0, 0, 0);
 
 CREATE TABLE IF NOT EXISTS contacts_sealed
 (
@@ -180,24 +187,24 @@ CREATE TABLE IF NOT EXISTS contacts_sealed
     topics              SimpleAggregateFunction(max, Array(String)) COMMENT 'Issue topics raised by the customer.',
     next_same_topic_at  SimpleAggregateFunction(min, Nullable(DateTime64(3, 'Asia/Shanghai'))) COMMENT 'Start of the customer''s next sealed contact about the same topic.',
     next_contact_at     SimpleAggregateFunction(min, Nullable(DateTime64(3, 'Asia/Shanghai'))) COMMENT 'Start of the customer''s next sealed contact.',
-    sealed_at           SimpleAggregateFunction(max, DateTime('UTC')) COMMENT 'When the contact was sealed (0 on rows that only lower next_*).',
-    INDEX sealed_idx sealed_at TYPE minmax GRANULARITY 1
+    sealed_at           SimpleAggregateFunction(max, DateTime64(6, 'UTC')) COMMENT 'Seal round that sealed the contact (0 on rows that only lower next_*); the row with an empty contact_id marks the end of a round.'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(started_at)
 ORDER BY (started_at, contact_id)
-COMMENT 'One row per sealed contact with its analyst columns final, by month of its start. Read with FINAL (next_* are lowered by later rows), or through the contacts view.';
+COMMENT 'One row per sealed contact with its analyst columns final, by month of its start. Read with FINAL (next_* are lowered by later rows) and contact_id != '''', or through the contacts view.';
 
 CREATE TABLE IF NOT EXISTS contacts_sealed_ids
 (
-    contact_id String COMMENT 'A sealed contact.'
+    contact_id String COMMENT 'A sealed contact.',
+    sealed_at  DateTime64(6, 'UTC') COMMENT 'Seal round that sealed it.'
 )
 ENGINE = EmbeddedRocksDB
 PRIMARY KEY contact_id
-COMMENT 'Ids of the sealed contacts, for key lookups: the pending part of the contacts view leaves these out.';
+COMMENT 'Ids of the sealed contacts with their seal round, for key lookups: the pending part of the contacts view leaves these out. The empty id holds the last complete round.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS contacts_sealed_ids_from_sealed TO contacts_sealed_ids AS
-SELECT contact_id FROM contacts_sealed WHERE sealed_at > 0;
+SELECT contact_id, sealed_at FROM contacts_sealed WHERE sealed_at > 0;
 
 CREATE TABLE IF NOT EXISTS contacts_by_customer
 (
@@ -211,7 +218,7 @@ ORDER BY (customer_id, started_at, contact_id)
 COMMENT 'Sealed contacts by customer: the seal looks up each customer''s earlier and later contacts here to set next_same_topic_at and next_contact_at.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS contacts_by_customer_from_sealed TO contacts_by_customer AS
-SELECT customer_id, started_at, contact_id, toString(topic) AS topic FROM contacts_sealed WHERE sealed_at > 0 AND customer_id != '';
+SELECT customer_id, started_at, contact_id, toString(topic) AS topic FROM contacts_sealed WHERE sealed_at > 0 AND customer_id != '' AND contact_id != '';
 
 -- The new writers start before the old ones stop (both idempotent), and
 -- contacts_agg is copied after the old ones stopped: no event is missed.
@@ -332,7 +339,8 @@ AS
 WITH
     (SELECT toDateTime(greatest(toInt64(toUnixTimestamp(max(as_of)))
                                 - ifNull((SELECT any(value) FROM seal_settings FINAL WHERE name = 'margin_seconds'), 1800), 0), 'UTC')
-     FROM contacts_hot WHERE contact_id = '') AS live_from
+     FROM contacts_hot WHERE contact_id = '') AS live_from,
+    (SELECT max(sealed_through) FROM contacts_hot WHERE contact_id = '') AS sealed_through
 SELECT
     contact_id,
     max(customer_id) AS customer_id,
@@ -380,10 +388,10 @@ FROM
 )
 WHERE contact_id NOT IN (
         SELECT contact_id FROM contacts_sealed_ids
-        WHERE contact_id IN (SELECT contact_id FROM contacts_live WHERE ingested_at >= live_from))
-  AND contact_id NOT IN (SELECT contact_id FROM contacts_sealed WHERE sealed_at >= live_from)
+        WHERE contact_id IN (SELECT contact_id FROM contacts_live WHERE ingested_at >= live_from)
+          AND sealed_at <= sealed_through)
 GROUP BY contact_id
-COMMENT 'Internal: merged aggregate state of every contact not sealed (contacts_hot merged with the contacts_live rows written since its snapshot, minus sealed contacts).';
+COMMENT 'Internal: merged aggregate state of every contact not sealed by the snapshot''s sealed_through (contacts_hot merged with the contacts_live rows written since the snapshot, minus the contacts sealed up to sealed_through).';
 
 -- The analyst columns of the pending contacts, from their states (the
 -- formulas of the contacts view of 0004), plus what sealing needs.
@@ -527,6 +535,7 @@ SELECT contact_id, customer_id, channel, product_model, customer_tags, vip_level
     first_customer_sentiment, last_customer_sentiment, min_customer_sentiment, sentiment_shift, topics,
     next_same_topic_at, next_contact_at
 FROM contacts_sealed FINAL
+WHERE sealed_at <= (SELECT max(sealed_through) FROM contacts_hot WHERE contact_id = '') AND contact_id != ''
 UNION ALL
 SELECT contact_id, customer_id, channel, product_model, customer_tags, vip_level, language, started_at, queued_at, answered_at, ended_at,
     abandoned, abandon_stage, wait_seconds, abandon_wait_seconds, handle_seconds, transfers, cross_team_transfers, agents,
@@ -544,13 +553,20 @@ COMMENT 'One row per chat session or phone call: waits, transfers, outcome, cust
 
 -- The seal: up to contact_batch_rows ready contacts, with next_* computed
 -- against each other and against the customers' sealed contacts, plus one
--- key-only row for each sealed contact whose next contact is in the batch.
+-- key-only row for each sealed contact whose next contact is in the batch,
+-- and last (one thread, sorted) the round's marker.
 -- contacts_pending is read twice (the batch, and the customers to look up);
 -- both see the same ready contacts, since now() is fixed for the query and a
 -- write only makes a contact not ready, so the customers looked up always
--- include the batch's.
+-- include the batch's. Contacts sealed by a round not yet published by a
+-- snapshot are still pending: the batch leaves out every sealed id.
 CREATE MATERIALIZED VIEW IF NOT EXISTS contacts_seal
 REFRESH EVERY 1 MINUTE APPEND TO contacts_sealed AS
+WITH
+    now64(6, 'UTC') AS round,
+    (SELECT toDateTime(greatest(toInt64(toUnixTimestamp(max(as_of)))
+                                - ifNull((SELECT any(value) FROM seal_settings FINAL WHERE name = 'margin_seconds'), 1800), 0), 'UTC')
+     FROM contacts_hot WHERE contact_id = '') AS live_from
 SELECT
     started_at, contact_id, customer_id, channel, product_model, customer_tags, vip_level, language,
     queued_at, answered_at, ended_at, abandoned, abandon_stage, wait_seconds, abandon_wait_seconds, handle_seconds,
@@ -558,57 +574,95 @@ SELECT
     service_category, topic, ticket_id, customer_messages, agent_messages, bot_messages,
     negative_customer_messages, positive_customer_messages,
     first_customer_sentiment, last_customer_sentiment, min_customer_sentiment, sentiment_shift, topics,
-    if(customer_id = '' OR topic = '' OR (is_batch = 0 AND next_topic_is_batch = 0), NULL, next_topic_at) AS next_same_topic_at,
-    if(customer_id = '' OR (is_batch = 0 AND next_contact_is_batch = 0), NULL, next_any_at) AS next_contact_at,
-    if(is_batch = 1, now(), toDateTime(0)) AS sealed_at
+    next_same_topic_at, next_contact_at, sealed_at
 FROM
 (
-    SELECT *,
-        leadInFrame(toNullable(started_at)) OVER same_topic AS next_topic_at,
-        leadInFrame(is_batch) OVER same_topic AS next_topic_is_batch,
-        leadInFrame(toNullable(started_at)) OVER same_customer AS next_any_at,
-        leadInFrame(is_batch) OVER same_customer AS next_contact_is_batch
+    SELECT
+        started_at, contact_id, customer_id, channel, product_model, customer_tags, vip_level, language,
+    queued_at, answered_at, ended_at, abandoned, abandon_stage, wait_seconds, abandon_wait_seconds, handle_seconds,
+    transfers, cross_team_transfers, agents, first_agent_id, first_team, bot_handoff, resolved_flag,
+    service_category, topic, ticket_id, customer_messages, agent_messages, bot_messages,
+    negative_customer_messages, positive_customer_messages,
+    first_customer_sentiment, last_customer_sentiment, min_customer_sentiment, sentiment_shift, topics,
+        if(customer_id = '' OR topic = '' OR (is_batch = 0 AND next_topic_is_batch = 0), NULL, next_topic_at) AS next_same_topic_at,
+        if(customer_id = '' OR (is_batch = 0 AND next_contact_is_batch = 0), NULL, next_any_at) AS next_contact_at,
+        if(is_batch = 1, round, toDateTime64(0, 6, 'UTC')) AS sealed_at
     FROM
     (
-        SELECT started_at, contact_id, customer_id, channel, product_model, customer_tags, vip_level, language,
-            queued_at, answered_at, ended_at, abandoned, abandon_stage, wait_seconds, abandon_wait_seconds, handle_seconds,
-            transfers, cross_team_transfers, agents, first_agent_id, first_team, bot_handoff, resolved_flag,
-            service_category, topic, ticket_id, customer_messages, agent_messages, bot_messages,
-            negative_customer_messages, positive_customer_messages,
-            first_customer_sentiment, last_customer_sentiment, min_customer_sentiment, sentiment_shift, topics,
-            toUInt8(1) AS is_batch
-        FROM contacts_pending
-        WHERE seal_ready = 1
-        LIMIT ifNull((SELECT any(value) FROM seal_settings FINAL WHERE name = 'contact_batch_rows'), 1000000)
-        UNION ALL
-        SELECT DISTINCT started_at, contact_id, customer_id, '', '', [], 0, '',
-            NULL, NULL, NULL, 0, '', NULL, NULL, NULL,
-            0, 0, 0, '', '', 0, NULL,
-            '', toString(topic), '', 0, 0, 0,
-            0, 0,
-            NULL, NULL, NULL, NULL, [],
-            toUInt8(0)
-        FROM contacts_by_customer
-        WHERE customer_id IN (SELECT customer_id FROM contacts_pending WHERE seal_ready = 1 AND customer_id != '')
+        SELECT *,
+            leadInFrame(toNullable(started_at)) OVER same_topic AS next_topic_at,
+            leadInFrame(is_batch) OVER same_topic AS next_topic_is_batch,
+            leadInFrame(toNullable(started_at)) OVER same_customer AS next_any_at,
+            leadInFrame(is_batch) OVER same_customer AS next_contact_is_batch
+        FROM
+        (
+            SELECT started_at, contact_id, customer_id, channel, product_model, customer_tags, vip_level, language,
+    queued_at, answered_at, ended_at, abandoned, abandon_stage, wait_seconds, abandon_wait_seconds, handle_seconds,
+    transfers, cross_team_transfers, agents, first_agent_id, first_team, bot_handoff, resolved_flag,
+    service_category, topic, ticket_id, customer_messages, agent_messages, bot_messages,
+    negative_customer_messages, positive_customer_messages,
+    first_customer_sentiment, last_customer_sentiment, min_customer_sentiment, sentiment_shift, topics,
+                toUInt8(1) AS is_batch
+            FROM contacts_pending
+            WHERE seal_ready = 1
+              AND contact_id NOT IN (
+                  SELECT contact_id FROM contacts_sealed_ids
+                  WHERE contact_id IN (SELECT contact_id FROM contacts_hot WHERE contact_id != ''
+                                       UNION ALL SELECT contact_id FROM contacts_live WHERE ingested_at >= live_from))
+            LIMIT ifNull((SELECT any(value) FROM seal_settings FINAL WHERE name = 'contact_batch_rows'), 1000000)
+            UNION ALL
+            SELECT DISTINCT started_at, contact_id, customer_id, '', '', [], 0, '',
+        NULL, NULL, NULL, 0, '', NULL, NULL, NULL,
+        0, 0, 0, '', '', 0, NULL,
+        '', toString(topic), '', 0, 0, 0,
+        0, 0,
+        NULL, NULL, NULL, NULL, [],
+                toUInt8(0)
+            FROM contacts_by_customer
+            WHERE customer_id IN (SELECT customer_id FROM contacts_pending WHERE seal_ready = 1 AND customer_id != '')
+        )
+        WINDOW
+            same_topic AS (PARTITION BY customer_id, topic ORDER BY started_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+            same_customer AS (PARTITION BY customer_id ORDER BY started_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     )
-    WINDOW
-        same_topic AS (PARTITION BY customer_id, topic ORDER BY started_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-        same_customer AS (PARTITION BY customer_id ORDER BY started_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    WHERE is_batch = 1
+       OR (next_topic_is_batch = 1 AND topic != '' AND customer_id != '')
+       OR (next_contact_is_batch = 1 AND customer_id != '')
+    UNION ALL
+    SELECT toDateTime64(0, 3, 'Asia/Shanghai'), '', '', '', '', [], 0, '',
+        NULL, NULL, NULL, 0, '', NULL, NULL, NULL,
+        0, 0, 0, '', '', 0, NULL,
+        '', '', '', 0, 0, 0,
+        0, 0,
+        NULL, NULL, NULL, NULL, [],
+        NULL, NULL, round
 )
-WHERE is_batch = 1
-   OR (next_topic_is_batch = 1 AND topic != '' AND customer_id != '')
-   OR (next_contact_is_batch = 1 AND customer_id != '')
-SETTINGS max_bytes_before_external_group_by = 1000000000, max_bytes_before_external_sort = 1000000000;
+ORDER BY contact_id = ''
+SETTINGS max_threads = 1, max_insert_threads = 1,
+    max_bytes_before_external_group_by = 1000000000, max_bytes_before_external_sort = 1000000000;
 
--- The snapshot: the merged state of every contact not sealed, and the time it
--- was taken (the row with an empty id). Replaces contacts_hot atomically.
+-- The snapshot: the merged state of every contact not sealed by the last
+-- complete round, that round (sealed_through) and the time it was taken (the
+-- row with an empty id). Replaces contacts_hot atomically.
 CREATE MATERIALIZED VIEW IF NOT EXISTS contacts_snapshot
-REFRESH EVERY 1 MINUTE DEPENDS ON contacts_seal TO contacts_hot AS
-SELECT contact_id, customer_id, channel, product_model, customer_tags, vip_level, language, first_event_at, last_event_at, started_at, queued_at, bot_handoff_at, answered_at, abandoned_at, ended_at, abandon_stage, resolved_flag, service_category, ticket_id, agent_ids, transfer_event_ids, cross_team_transfer_ids, to_teams, first_answer, customer_msg_ids, agent_msg_ids, bot_msg_ids, negative_msg_ids, positive_msg_ids, first_sentiment_state, last_sentiment_state, min_customer_sentiment, topics, ingested_at, now() AS as_of
+REFRESH EVERY 1 MINUTE OFFSET 30 SECOND TO contacts_hot AS
+WITH
+    ifNull((SELECT any(sealed_at) FROM contacts_sealed_ids WHERE contact_id = ''), toDateTime64(0, 6, 'UTC')) AS new_sealed_through,
+    (SELECT toDateTime(greatest(toInt64(toUnixTimestamp(max(as_of)))
+                                - ifNull((SELECT any(value) FROM seal_settings FINAL WHERE name = 'margin_seconds'), 1800), 0), 'UTC')
+     FROM contacts_hot WHERE contact_id = '') AS live_from
+SELECT contact_id, customer_id, channel, product_model, customer_tags, vip_level, language, first_event_at, last_event_at, started_at, queued_at, bot_handoff_at, answered_at, abandoned_at, ended_at, abandon_stage, resolved_flag, service_category, ticket_id, agent_ids, transfer_event_ids, cross_team_transfer_ids, to_teams, first_answer, customer_msg_ids, agent_msg_ids, bot_msg_ids, negative_msg_ids, positive_msg_ids, first_sentiment_state, last_sentiment_state, min_customer_sentiment, topics, ingested_at, now() AS as_of, new_sealed_through AS sealed_through
 FROM contacts_pending_states
+WHERE contact_id NOT IN (
+    SELECT contact_id FROM contacts_sealed_ids
+    WHERE contact_id IN (SELECT contact_id FROM contacts_hot WHERE contact_id != ''
+                         UNION ALL SELECT contact_id FROM contacts_live WHERE ingested_at >= live_from)
+      AND sealed_at <= new_sealed_through)
 UNION ALL
 SELECT '' AS contact_id, '', '', '', [], 0, '', toDateTime64(0, 3, 'Asia/Shanghai'), toDateTime64(0, 3, 'Asia/Shanghai'), NULL, NULL, NULL, NULL, NULL, NULL, '', NULL, '', '', [], [], [], [], '', [], [], [], [], [],
-    initializeAggregation('argMinState', toFloat32(0), (toDateTime64(0, 3, 'Asia/Shanghai'), '')), initializeAggregation('argMaxState', toFloat32(0), (toDateTime64(0, 3, 'Asia/Shanghai'), '')), NULL, [], toDateTime(0, 'UTC'), now() AS as_of
+    initializeAggregation('argMinState', toFloat32(0), (toDateTime64(0, 3, 'Asia/Shanghai'), '')),
+    initializeAggregation('argMaxState', toFloat32(0), (toDateTime64(0, 3, 'Asia/Shanghai'), '')),
+    NULL, [], toDateTime(0, 'UTC'), now() AS as_of, new_sealed_through AS sealed_through
 SETTINGS max_bytes_before_external_group_by = 1000000000;
 
 DROP TABLE IF EXISTS contacts_agg;
