@@ -99,7 +99,9 @@ func sealEntity(ctx context.Context, conn driver.Conn, db string, e Entity, log 
 }
 
 // Refresh runs one refresh of the refreshable view db.view and waits for it.
-func Refresh(ctx context.Context, conn driver.Conn, db, view string) error { return refresh(ctx, conn, db, view) }
+func Refresh(ctx context.Context, conn driver.Conn, db, view string) error {
+	return refresh(ctx, conn, db, view)
+}
 
 func refresh(ctx context.Context, conn driver.Conn, db, view string) error {
 	for _, q := range []string{"SYSTEM REFRESH VIEW %s.%s", "SYSTEM WAIT VIEW %s.%s"} {
