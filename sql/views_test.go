@@ -31,7 +31,12 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 func query(t *testing.T, db *testenv.DB, q string) string {
 	t.Helper()
 	u := "http://" + db.Server.HTTPAddr + "/?database=" + url.QueryEscape(db.Name)
-	resp, err := http.Post(u, "text/plain", strings.NewReader(q))
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(db.Server.Writer.User, db.Server.Writer.Password)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,7 +132,8 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 	if err := printHeadlines(ctx, env, conn); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\nQuery the data: curl http://%s/ --data-binary 'SELECT channel, count() FROM voc.contacts GROUP BY channel'\n", svc.State.ClickHouseHTTP)
+	a := svc.State.Users[localenv.RoleAnalyst]
+	fmt.Fprintf(env.Stdout, "\nQuery the data as the read-only analyst: curl -u %s:\"$(cat %s)\" '%s' --data-binary 'SELECT channel, count() FROM contacts GROUP BY channel'\n", a.User, a.PasswordFile, a.HTTP)
 	fmt.Fprintf(env.Stdout, "Pipeline metrics: http://%s/metrics. Dashboards are not built yet.\n", opsAddr)
 	if exitAfter {
 		return nil

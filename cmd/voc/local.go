@@ -81,13 +81,21 @@ func printLocal(env *Env, svc *localenv.Services, partitions int) {
 	if svc.KafkaDir == "" {
 		persist = "in memory only: lost on stop"
 	}
+	w, a := st.Users[localenv.RoleWriter], st.Users[localenv.RoleAnalyst]
 	fmt.Fprintf(env.Stdout, `embedded services are running (stop with Ctrl-C or SIGTERM)
-  ClickHouse native  %s   DSN %s
+  ClickHouse native  %s
   ClickHouse HTTP    http://%s
   Kafka bootstrap    %s   (embedded kfake broker, %s)
   Topics             %s (%d partitions each)
   Data dir           %s
+ClickHouse users (passwords in 0600 files, generated on the first start):
+  writer   %-8s DSN %s   password file %s
+  analyst  %-8s DSN %s   password file %s   (read-only, with limits)
 Other voc commands find these automatically; or export
-  VOC_CLICKHOUSE_DSN=%s VOC_KAFKA_BROKERS=%s
-`, st.ClickHouse, st.ClickHouseDSN, st.ClickHouseHTTP, st.Kafka, persist, strings.Join(st.Topics, " "), partitions, st.DataDir, st.ClickHouseDSN, st.Kafka)
+  VOC_CLICKHOUSE_DSN=%s VOC_CLICKHOUSE_PASSWORD_FILE=%s VOC_KAFKA_BROKERS=%s
+Query as the analyst:
+  curl -u %s:"$(cat %s)" '%s' --data-binary 'SELECT channel, count() FROM contacts GROUP BY channel'
+`, st.ClickHouse, st.ClickHouseHTTP, st.Kafka, persist, strings.Join(st.Topics, " "), partitions, st.DataDir,
+		w.User, w.DSN, w.PasswordFile, a.User, a.DSN, a.PasswordFile,
+		w.DSN, w.PasswordFile, st.Kafka, a.User, a.PasswordFile, a.HTTP)
 }

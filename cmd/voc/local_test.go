@@ -54,7 +54,8 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 	dataDir := t.TempDir()
 	cmd, st := startLocalBin(t, dataDir)
 
-	conn, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{st.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}}})
+	checkLocalUsers(t, st)
+	conn, err := chsink.Open(ctx, chsink.Config{Options: loginOptions(t, st, localenv.RoleWriter)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,11 @@ func TestLocalServesClickHouseAndKafkaAndStopsCleanly(t *testing.T) {
 
 	// Restart on the same data dir: the row and the Kafka message are still there.
 	_, st2 := startLocalBin(t, dataDir)
-	conn2, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{st2.ClickHouse}, Auth: clickhouse.Auth{Database: "voc"}}})
+	opts2 := loginOptions(t, st2, localenv.RoleWriter)
+	if opts2.Auth.Password != loginOptions(t, st, localenv.RoleWriter).Auth.Password {
+		t.Fatal("writer password changed across a restart")
+	}
+	conn2, err := chsink.Open(ctx, chsink.Config{Options: opts2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,4 +135,60 @@ func childPID(t *testing.T, parent int) int {
 	}
 	pid, _ := strconv.Atoi(f[0])
 	return pid
+}
+
+// loginOptions connects as role the way a user would from `voc local --json`:
+// the DSN plus the password file's first line.
+func loginOptions(t *testing.T, st localenv.State, role string) *clickhouse.Options {
+	t.Helper()
+	l, ok := st.Users[role]
+	if !ok {
+		t.Fatalf("voc local --json has no %s login: %+v", role, st.Users)
+	}
+	opts, err := clickhouse.ParseDSN(l.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(l.PasswordFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Auth.Password = strings.TrimSpace(string(b))
+	return opts
+}
+
+// checkLocalUsers: voc local --json says how to log in as the writer and
+// the analyst, the password files are private, the analyst can read and
+// not write, and other voc commands find the writer's password by themselves.
+func checkLocalUsers(t *testing.T, st localenv.State) {
+	t.Helper()
+	ctx := context.Background()
+	w, a := st.Users[localenv.RoleWriter], st.Users[localenv.RoleAnalyst]
+	if w.User != "voc" || a.User != "analyst" || st.ClickHouseDSN != w.DSN {
+		t.Fatalf("users %+v, DSN %s: want writer voc (the DSN's user) and analyst", st.Users, st.ClickHouseDSN)
+	}
+	for _, l := range []localenv.Login{w, a} {
+		fi, err := os.Stat(l.PasswordFile)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v (err %v), want mode 0600", l.PasswordFile, fi.Mode().Perm(), err)
+		}
+	}
+	conn, err := clickhouse.Open(loginOptions(t, st, localenv.RoleAnalyst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM contacts").Scan(&n); err != nil {
+		t.Fatalf("analyst cannot read contacts: %v", err)
+	}
+	if err := conn.Exec(ctx, "DROP TABLE voc.contacts"); err == nil || !strings.Contains(err.Error(), "code: 497") {
+		t.Fatalf("analyst DROP TABLE: %v, want code 497 (ACCESS_DENIED)", err)
+	}
+	// No credentials given: voc migrate finds the writer of the running voc local.
+	cmd := exec.Command(vocBin, "migrate")
+	cmd.Env = append(cmd.Environ(), "VOC_LOCAL_STATE="+filepath.Join(st.DataDir, "state.json"))
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "database voc: 0 migration(s) applied") {
+		t.Fatalf("voc migrate against the running voc local: %v\n%s", err, out)
+	}
 }

@@ -48,8 +48,9 @@ func TestRunServesOpsEndpointsAndLogsJSON(t *testing.T) {
 	}
 	defer lf.Close()
 	logs := func() []byte { b, _ := os.ReadFile(logPath); return b }
-	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+db.Server.TCPAddr+"/"+db.Name, "--brokers", broker.Addr,
+	cmd := exec.Command(vocBin, "run", "--clickhouse", db.DSN(), "--brokers", broker.Addr,
 		"--no-migrate", "--batch-size", "100", "--flush-interval", "100ms", "--http-addr", addr, "--log-format", "json", "--enrich", "none")
+	cmd.Env = append(cmd.Environ(), db.PasswordEnv())
 	cmd.Stdout, cmd.Stderr = lf, lf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -17,8 +17,9 @@ import (
 
 func startRun(t *testing.T, db *testenv.DB, brokers, logPath string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+db.Server.TCPAddr+"/"+db.Name, "--brokers", brokers,
+	cmd := exec.Command(vocBin, "run", "--clickhouse", db.DSN(), "--brokers", brokers,
 		"--no-migrate", "--batch-size", "500", "--flush-interval", "100ms", "--http-addr", "", "--log-format", "json", "--enrich", "none")
+	cmd.Env = append(cmd.Environ(), db.PasswordEnv())
 	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)

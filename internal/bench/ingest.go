@@ -86,7 +86,7 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 		return nil, err
 	}
 	defer kb.Close()
-	conn, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc"}}, Migrate: true})
+	conn, err := chsink.Open(ctx, chsink.Config{Options: &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc", Username: srv.Writer.User, Password: srv.Writer.Password}}, Migrate: true})
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +146,7 @@ const vocRows = "SELECT (SELECT count() FROM voc.contact_events) + (SELECT count
 func measureVoc(ctx context.Context, cfg IngestConfig, srv *chlocal.Server, broker string, conn driver.Conn, n int) (Rate, error) {
 	cmd := exec.CommandContext(ctx, cfg.VocBinary, "run", "--clickhouse", srv.DSN("voc"), "--brokers", broker, "--group", "bench-voc",
 		"--no-migrate", "--http-addr", "127.0.0.1:19108", "--batch-size", strconv.Itoa(cfg.BatchSize), "--log-format", "json", "--enrich", cfg.Enrich)
+	cmd.Env = append(os.Environ(), "VOC_CLICKHOUSE_PASSWORD_FILE="+srv.Writer.PasswordFile)
 	cmd.Stderr = os.Stderr
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {

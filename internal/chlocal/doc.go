@@ -10,4 +10,12 @@
 // then block. The parent waits until `SELECT 1` answers, and stops the child
 // with SIGTERM. The child also gets SIGTERM if the parent dies (Pdeathsig),
 // so no orphan ClickHouse is left behind.
+//
+// The server has users (internal/chusers): a writer "voc" and a read-only
+// "analyst", whose passwords are generated on the first start into 0600
+// files in DATA_DIR/users (voc.password, analyst.password) and kept across
+// restarts; users.xml and the config file next to them are rewritten from
+// those files at every start (edit a password file and restart to rotate
+// it). The engine's start-up session runs as a passwordless `default`,
+// which is given only what that session needs.
 package chlocal

@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/voc-analytics/voc/internal/chusers"
 )
 
 // Config describes one embedded server.
@@ -38,6 +40,9 @@ type Config struct {
 	// Getenv reads VOC_CHDB_LIB, VOC_CACHE_DIR and VOC_CLICKHOUSE_LOG_LEVEL
 	// (nil: os.Getenv).
 	Getenv func(string) string
+	// ExtraUsers are defined next to the writer and analyst (tests of the
+	// grants voc gives on external servers).
+	ExtraUsers []chusers.User
 }
 
 // Server is a running embedded ClickHouse child process.
@@ -48,6 +53,12 @@ type Server struct {
 	LogPath  string
 	PID      int          // of the current child process
 	Restarts atomic.Int32 // unexpected exits that were restarted
+	// Writer (user "voc": migrations, voc run) and Analyst (user "analyst":
+	// read-only with limits) log in with passwords kept in 0600 files under
+	// UsersDir, generated on the first start. The passwordless `default` is
+	// only the engine's own start-up session (see internal/chusers).
+	Writer, Analyst chusers.Login
+	UsersDir        string
 
 	mu       sync.Mutex
 	cur      *child
@@ -61,8 +72,11 @@ type Server struct {
 }
 
 // Blocking query that keeps clickhouse-local (and its listeners) alive.
+// It runs as `default`, whose quota allows exactly blockQueryCount queries.
 const blockQuery = "SYSTEM START LISTEN TCP; SYSTEM START LISTEN HTTP; " +
 	"SELECT sleepEachRow(1) FROM numbers(1000000000) SETTINGS max_block_size=1 FORMAT Null"
+
+const blockQueryCount = 3
 
 // Start installs the engine if needed, starts the server and waits until it
 // answers `SELECT 1`. ctx bounds the start only; call Stop to end the server.
@@ -103,8 +117,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("native and HTTP ports must differ (both %d)", tcpPort)
 	}
 
+	usersDir := filepath.Join(dataDir, "users")
+	configFile, writer, analyst, err := writeUsersConfig(usersDir, cfg.ExtraUsers)
+	if err != nil {
+		return nil, err
+	}
 	args := []string{"clickhouse",
 		"--path=" + dataDir,
+		"--config-file=" + configFile,
 		"--tcp_port=" + strconv.Itoa(tcpPort),
 		"--http_port=" + strconv.Itoa(httpPort),
 		"--listen_host=127.0.0.1",
@@ -123,6 +143,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		TCPAddr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(tcpPort)),
 		HTTPAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort)),
 		DataDir:  dataDir, LogPath: filepath.Join(dataDir, "clickhouse-server.log"),
+		Writer: writer, Analyst: analyst, UsersDir: usersDir,
 		exited: make(chan struct{}), stopping: make(chan struct{}), log: log,
 		self: self, env: append(os.Environ(), childEnv+"="+lib, childArgsEnv+"="+string(argsJSON)),
 		timeout: cfg.StartTimeout,
@@ -257,7 +278,10 @@ func (s *Server) waitReady(ctx context.Context, c *child) error {
 	client := &http.Client{Timeout: 2 * time.Second}
 	u := "http://" + s.HTTPAddr + "/?query=" + url.QueryEscape("SELECT 1")
 	for {
-		resp, err := client.Get(u)
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("X-ClickHouse-User", s.Writer.User)
+		req.Header.Set("X-ClickHouse-Key", s.Writer.Password)
+		resp, err := client.Do(req)
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -277,9 +301,46 @@ func (s *Server) waitReady(ctx context.Context, c *child) error {
 	}
 }
 
-// DSN is the clickhouse-go DSN of the native interface for database db.
+// DSN is the clickhouse-go DSN of the native interface for database db as
+// the writer, without the password (Writer.Password, or the file
+// Writer.PasswordFile).
 func (s *Server) DSN(db string) string {
-	return "clickhouse://" + s.TCPAddr + "/" + db
+	return "clickhouse://" + s.Writer.User + "@" + s.TCPAddr + "/" + db
+}
+
+// AnalystDSN is DSN for the read-only analyst.
+func (s *Server) AnalystDSN(db string) string {
+	return "clickhouse://" + s.Analyst.User + "@" + s.TCPAddr + "/" + db
+}
+
+// writeUsersConfig makes sure the passwords exist in usersDir and writes
+// users.xml and the server config file there (0600: they hold password
+// hashes), returning the config file's path.
+func writeUsersConfig(usersDir string, extra []chusers.User) (string, chusers.Login, chusers.Login, error) {
+	writer, analyst, err := chusers.EnsureLogins(usersDir)
+	if err != nil {
+		return "", writer, analyst, err
+	}
+	usersXML := filepath.Join(usersDir, "users.xml")
+	configXML := filepath.Join(usersDir, "config.xml")
+	files := []struct {
+		path string
+		body []byte
+	}{
+		{usersXML, chusers.UsersXML(chusers.EmbeddedConfig{Writer: writer, Analyst: analyst, StartupQueries: blockQueryCount, Now: time.Now(), Extra: extra})},
+		{configXML, chusers.ServerConfigXML(usersXML)},
+	}
+	for _, f := range files {
+		tmp := f.path + ".tmp"
+		_ = os.Remove(tmp) // WriteFile keeps the mode of a file that exists
+		if err := os.WriteFile(tmp, f.body, 0o600); err != nil {
+			return "", writer, analyst, fmt.Errorf("write ClickHouse users configuration %s: %w", f.path, err)
+		}
+		if err := os.Rename(tmp, f.path); err != nil {
+			return "", writer, analyst, fmt.Errorf("write ClickHouse users configuration %s: %w", f.path, err)
+		}
+	}
+	return configXML, writer, analyst, nil
 }
 
 // Exited is closed when the server has stopped for good (Stop, or it kept

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/voc-analytics/voc/internal/chusers"
 )
 
 func TestMain(m *testing.M) {
@@ -18,18 +20,34 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func httpQuery(t *testing.T, addr, q string) string {
+// httpQuery runs q as the writer of s.
+func httpQuery(t *testing.T, s *Server, q string) string {
 	t.Helper()
-	resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader(q))
+	code, body := httpAs(t, s, s.Writer, q)
+	if code != 200 {
+		t.Fatalf("query %q: status %d: %s", q, code, body)
+	}
+	return body
+}
+
+// httpAs runs q over HTTP as login (no credentials for an empty User) and
+// returns the status code and the trimmed body.
+func httpAs(t *testing.T, s *Server, login chusers.Login, q string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, "http://"+s.HTTPAddr+"/", strings.NewReader(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if login.User != "" {
+		req.SetBasicAuth(login.User, login.Password)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("query %q: %v", q, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("query %q: %s: %s", q, resp.Status, b)
-	}
-	return strings.TrimSpace(string(b))
+	return resp.StatusCode, strings.TrimSpace(string(b))
 }
 
 func TestServerLifecycleKeepsData(t *testing.T) {
@@ -39,12 +57,12 @@ func TestServerLifecycleKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := httpQuery(t, s.HTTPAddr, "SELECT version()"); v < "25.8" {
+	if v := httpQuery(t, s, "SELECT version()"); v < "25.8" {
 		t.Errorf("version %q, want >= 25.8", v)
 	}
-	httpQuery(t, s.HTTPAddr, "CREATE DATABASE IF NOT EXISTS keep")
-	httpQuery(t, s.HTTPAddr, "CREATE TABLE keep.t (x UInt32) ENGINE = MergeTree ORDER BY x")
-	httpQuery(t, s.HTTPAddr, "INSERT INTO keep.t SELECT number FROM numbers(1000)")
+	httpQuery(t, s, "CREATE DATABASE IF NOT EXISTS keep")
+	httpQuery(t, s, "CREATE TABLE keep.t (x UInt32) ENGINE = MergeTree ORDER BY x")
+	httpQuery(t, s, "INSERT INTO keep.t SELECT number FROM numbers(1000)")
 	// The native port answers too.
 	c, err := net.DialTimeout("tcp", s.TCPAddr, time.Second)
 	if err != nil {
@@ -64,7 +82,7 @@ func TestServerLifecycleKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Stop(ctx)
-	if got := httpQuery(t, s2.HTTPAddr, "SELECT count(), sum(x) FROM keep.t"); got != "1000\t499500" {
+	if got := httpQuery(t, s2, "SELECT count(), sum(x) FROM keep.t"); got != "1000\t499500" {
 		t.Errorf("after restart got %q, want 1000 rows summing to 499500", got)
 	}
 }
@@ -107,8 +125,8 @@ func TestSupervisorRestartsADeadChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Stop(ctx)
-	httpQuery(t, s.HTTPAddr, "CREATE TABLE default.t (x UInt8) ENGINE = MergeTree ORDER BY x")
-	httpQuery(t, s.HTTPAddr, "INSERT INTO default.t VALUES (7)")
+	httpQuery(t, s, "CREATE TABLE default.t (x UInt8) ENGINE = MergeTree ORDER BY x")
+	httpQuery(t, s, "INSERT INTO default.t VALUES (7)")
 	first := s.PID
 	if err := syscall.Kill(first, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -120,7 +138,7 @@ func TestSupervisorRestartsADeadChild(t *testing.T) {
 	if s.Restarts.Load() != 1 || s.PID == first {
 		t.Fatalf("restarts = %d, pid %d (was %d)", s.Restarts.Load(), s.PID, first)
 	}
-	if got := httpQuery(t, s.HTTPAddr, "SELECT sum(x) FROM default.t"); got != "7" {
+	if got := httpQuery(t, s, "SELECT sum(x) FROM default.t"); got != "7" {
 		t.Fatalf("after restart got %q, want 7", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voc-analytics/voc/internal/chlocal"
+	"github.com/voc-analytics/voc/internal/chusers"
 	"github.com/voc-analytics/voc/internal/kafkalocal"
 	"github.com/voc-analytics/voc/pipeline"
 	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
@@ -82,7 +83,11 @@ func OpenClickHouse(ctx context.Context, cfg ClickHouseConfig) (*ClickHouse, err
 	} else if err != nil {
 		return nil, err
 	}
-	db, err := openDSN(ctx, dsn, cfg)
+	password := ""
+	if embedded != nil {
+		password = embedded.Writer.Password
+	}
+	db, err := openDSN(ctx, dsn, password, cfg)
 	if err != nil {
 		if embedded != nil {
 			embedded.Stop(context.Background())
@@ -92,10 +97,15 @@ func OpenClickHouse(ctx context.Context, cfg ClickHouseConfig) (*ClickHouse, err
 	return &ClickHouse{DB: db, embedded: embedded}, nil
 }
 
-func openDSN(ctx context.Context, dsn string, cfg ClickHouseConfig) (*chsink.DB, error) {
+// openDSN opens dsn; password, when set, is that of an embedded server
+// this process started (no state file names it yet).
+func openDSN(ctx context.Context, dsn, password string, cfg ClickHouseConfig) (*chsink.DB, error) {
 	opts, err := ClickHouseOptions(dsn, cfg.Getenv)
 	if err != nil {
 		return nil, err
+	}
+	if password != "" {
+		opts.Auth.Password = password
 	}
 	return chsink.Open(ctx, chsink.Config{Options: opts, Migrate: cfg.Migrate, MaxOpenConns: cfg.MaxOpenConns, Log: cfg.Log})
 }
@@ -138,7 +148,7 @@ func Start(ctx context.Context, cfg Config) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDSN(ctx, ch.DSN("voc"), ClickHouseConfig{Migrate: true, Getenv: cfg.Getenv, Log: cfg.Log})
+	db, err := openDSN(ctx, ch.DSN("voc"), ch.Writer.Password, ClickHouseConfig{Migrate: true, Getenv: cfg.Getenv, Log: cfg.Log})
 	if err != nil {
 		ch.Stop(context.Background())
 		return nil, err
@@ -157,7 +167,16 @@ func Start(ctx context.Context, cfg Config) (*Services, error) {
 	return &Services{ClickHouse: ch, Kafka: kb, KafkaDir: kafkaDir, State: State{
 		PID: os.Getpid(), ClickHouse: ch.TCPAddr, ClickHouseHTTP: ch.HTTPAddr, ClickHouseDSN: ch.DSN("voc"),
 		Database: "voc", Kafka: kb.Addr, Topics: topics, DataDir: dataDir, StartedAt: time.Now().UTC().Format(time.RFC3339),
+		Users: map[string]Login{
+			RoleWriter:  login(ch, ch.Writer, ch.DSN("voc")),
+			RoleAnalyst: login(ch, ch.Analyst, ch.AnalystDSN("voc")),
+		},
 	}}, nil
+}
+
+// login says how to connect to ch as l, without the password.
+func login(ch *chlocal.Server, l chusers.Login, dsn string) Login {
+	return Login{User: l.User, PasswordFile: l.PasswordFile, DSN: dsn, HTTP: "http://" + ch.HTTPAddr + "/?database=voc"}
 }
 
 // Publish writes the services' State where other commands look for a

@@ -26,6 +26,17 @@ const (
 	EnvClickHousePassFile = "VOC_CLICKHOUSE_PASSWORD_FILE" // file holding the password
 	EnvKafkaBrokers       = "VOC_KAFKA_BROKERS"
 	EnvStateFile          = "VOC_LOCAL_STATE"
+	// The read-only analyst (voc serve's SQL page, exports, Grafana):
+	// never the writer's DSN or password.
+	EnvAnalystDSN      = "VOC_ANALYST_DSN"
+	EnvAnalystPassword = "VOC_ANALYST_PASSWORD"
+	EnvAnalystPassFile = "VOC_ANALYST_PASSWORD_FILE"
+)
+
+// Roles published in State.Users.
+const (
+	RoleWriter  = "writer"
+	RoleAnalyst = "analyst"
 )
 
 // ErrNotFound means neither flag, environment nor a running `voc local` says
@@ -43,6 +54,18 @@ type State struct {
 	Topics         []string `json:"topics"`
 	DataDir        string   `json:"data_dir"`
 	StartedAt      string   `json:"started_at"`
+	// Users says how to log in to ClickHouse as each role (RoleWriter,
+	// RoleAnalyst). ClickHouseDSN is the writer's. Passwords stay in the
+	// 0600 files named here, never in the state file.
+	Users map[string]Login `json:"users,omitempty"`
+}
+
+// Login is how to connect to the embedded ClickHouse as one user.
+type Login struct {
+	User         string `json:"user"`
+	PasswordFile string `json:"password_file"` // 0600; the password is its first line
+	DSN          string `json:"dsn"`           // native protocol, without the password
+	HTTP         string `json:"http"`          // HTTP interface: curl -u USER:"$(cat PASSWORD_FILE)" URL
 }
 
 // StatePath is where `voc local` writes its state: $VOC_LOCAL_STATE, else
@@ -137,20 +160,53 @@ func ClickHouseDSN(flagValue string, getenv func(string) string) (string, error)
 // ClickHouseOptions parses dsn (clickhouse://user@host:port/db?params) and
 // adds the password from VOC_CLICKHOUSE_PASSWORD or the file named by
 // VOC_CLICKHOUSE_PASSWORD_FILE, so secrets never sit in flags or logs.
-// The database defaults to voc.
+// Failing those, when dsn points at a running `voc local`, the password
+// comes from that user's password file (a DSN naming no user there means
+// the writer, "voc"). The database defaults to voc.
 func ClickHouseOptions(dsn string, getenv func(string) string) (*clickhouse.Options, error) {
+	return clickHouseOptions(dsn, getenv, EnvClickHousePassword, EnvClickHousePassFile)
+}
+
+// ClickHouseAnalyst returns how to connect as the read-only analyst:
+// flagValue, else VOC_ANALYST_DSN, else the analyst of a running `voc
+// local`. The password comes from VOC_ANALYST_PASSWORD or
+// VOC_ANALYST_PASSWORD_FILE, else from the voc local user's password file.
+// It never falls back to the writer's DSN (VOC_CLICKHOUSE_DSN). The error
+// wraps ErrNotFound when nothing is configured.
+func ClickHouseAnalyst(flagValue string, getenv func(string) string) (*clickhouse.Options, error) {
+	dsn := flagValue
+	if dsn == "" {
+		dsn = getenv(EnvAnalystDSN)
+	}
+	if dsn == "" {
+		s, err := ReadState(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("no ClickHouse analyst: pass --clickhouse DSN of a read-only user, set %s, or start the embedded ClickHouse with 'voc local' (%w)", EnvAnalystDSN, err)
+		}
+		l, ok := s.Users[RoleAnalyst]
+		if !ok {
+			return nil, fmt.Errorf("the running voc local (pid %d) publishes no analyst user: restart it with this version of voc (%w)", s.PID, ErrNotFound)
+		}
+		dsn = l.DSN
+	}
+	return clickHouseOptions(dsn, getenv, EnvAnalystPassword, EnvAnalystPassFile)
+}
+
+func clickHouseOptions(dsn string, getenv func(string) string, passwordEnv, passwordFileEnv string) (*clickhouse.Options, error) {
 	opts, err := clickhouse.ParseDSN(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("parse ClickHouse DSN (want clickhouse://host:9000/voc): %w", err)
+		return nil, fmt.Errorf("parse ClickHouse DSN %s (want clickhouse://user@host:9000/voc): %w", Redact(dsn), err)
 	}
-	if p := getenv(EnvClickHousePassword); p != "" {
+	if p := getenv(passwordEnv); p != "" {
 		opts.Auth.Password = p
-	} else if f := getenv(EnvClickHousePassFile); f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", EnvClickHousePassFile, err)
+	} else if f := getenv(passwordFileEnv); f != "" {
+		if opts.Auth.Password, err = readPasswordFile(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", passwordFileEnv, err)
 		}
-		opts.Auth.Password = strings.TrimSpace(string(b))
+	} else if opts.Auth.Password == "" {
+		if err := localPassword(opts, getenv); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Auth.Database == "" {
 		opts.Auth.Database = "voc"
@@ -159,6 +215,42 @@ func ClickHouseOptions(dsn string, getenv func(string) string) (*clickhouse.Opti
 		opts.DialTimeout = 5 * time.Second
 	}
 	return opts, nil
+}
+
+// localPassword fills in the password of a user of a running `voc local`
+// when opts point at its ClickHouse.
+func localPassword(opts *clickhouse.Options, getenv func(string) string) error {
+	s, err := ReadState(getenv)
+	if err != nil || len(opts.Addr) != 1 || !sameAddr(opts.Addr[0], s.ClickHouse) {
+		return nil
+	}
+	if opts.Auth.Username == "" {
+		opts.Auth.Username = s.Users[RoleWriter].User
+	}
+	for _, l := range s.Users {
+		if l.User == opts.Auth.Username && l.PasswordFile != "" {
+			pw, err := readPasswordFile(l.PasswordFile)
+			if err != nil {
+				return fmt.Errorf("password of ClickHouse user %s of the running voc local: %w", l.User, err)
+			}
+			opts.Auth.Password = pw
+		}
+	}
+	return nil
+}
+
+func sameAddr(a, b string) bool {
+	norm := func(s string) string { return strings.Replace(s, "localhost:", "127.0.0.1:", 1) }
+	return norm(a) == norm(b)
+}
+
+func readPasswordFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read password file: %w", err)
+	}
+	pw, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSpace(pw), nil
 }
 
 // Redact returns dsn without its password, for logs.

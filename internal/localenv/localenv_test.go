@@ -83,3 +83,80 @@ func TestClickHouseOptionsSecrets(t *testing.T) {
 		t.Fatalf("Redact leaked the password: %s", got)
 	}
 }
+
+// TestLocalCredentials: a DSN pointing at a running voc local gets the
+// password of its user from the published password file; no user means
+// the writer; the analyst resolution never falls back to the writer's DSN.
+func TestLocalCredentials(t *testing.T) {
+	dir := t.TempDir()
+	writerPW, analystPW := filepath.Join(dir, "voc.password"), filepath.Join(dir, "analyst.password")
+	os.WriteFile(writerPW, []byte("w-secret\n"), 0o600)
+	os.WriteFile(analystPW, []byte("a-secret\n"), 0o600)
+	state := filepath.Join(dir, "local.json")
+	if err := WriteState(state, State{PID: os.Getpid(), ClickHouse: "127.0.0.1:19000", ClickHouseDSN: "clickhouse://voc@127.0.0.1:19000/voc",
+		Users: map[string]Login{
+			RoleWriter:  {User: "voc", PasswordFile: writerPW, DSN: "clickhouse://voc@127.0.0.1:19000/voc"},
+			RoleAnalyst: {User: "analyst", PasswordFile: analystPW, DSN: "clickhouse://analyst@127.0.0.1:19000/voc"},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(state); strings.Contains(string(b), "secret") {
+		t.Fatal("state file holds a password")
+	}
+	tests := []struct {
+		name, dsn          string
+		env                map[string]string
+		wantUser, wantPass string
+	}{
+		{"writer of voc local", "clickhouse://voc@127.0.0.1:19000/voc", nil, "voc", "w-secret"},
+		{"no user means the writer", "clickhouse://127.0.0.1:19000/voc", nil, "voc", "w-secret"},
+		{"localhost is loopback", "clickhouse://analyst@localhost:19000/voc", nil, "analyst", "a-secret"},
+		{"environment wins", "clickhouse://voc@127.0.0.1:19000/voc", map[string]string{EnvClickHousePassword: "from-env"}, "voc", "from-env"},
+		{"another server gets nothing", "clickhouse://voc@10.0.0.1:9000/voc", nil, "voc", ""},
+		{"unknown user gets nothing", "clickhouse://bob@127.0.0.1:19000/voc", nil, "bob", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{EnvStateFile: state}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			o, err := ClickHouseOptions(tc.dsn, envOf(env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Auth.Username != tc.wantUser || o.Auth.Password != tc.wantPass {
+				t.Fatalf("user %q password %q, want %q %q", o.Auth.Username, o.Auth.Password, tc.wantUser, tc.wantPass)
+			}
+		})
+	}
+
+	analystTests := []struct {
+		name, flag         string
+		env                map[string]string
+		wantUser, wantPass string
+		wantErr            bool
+	}{
+		{"analyst of voc local", "", map[string]string{EnvStateFile: state, EnvClickHouseDSN: "clickhouse://voc@127.0.0.1:19000/voc"}, "analyst", "a-secret", false},
+		{"flag", "clickhouse://ro@db:9000/voc", map[string]string{EnvStateFile: state, EnvAnalystPassword: "ro-pw"}, "ro", "ro-pw", false},
+		{"env DSN and password file", "", map[string]string{EnvAnalystDSN: "clickhouse://ro@db:9000/voc", EnvAnalystPassFile: analystPW}, "ro", "a-secret", false},
+		{"never the writer's DSN", "", map[string]string{EnvClickHouseDSN: "clickhouse://voc@db:9000/voc", EnvStateFile: filepath.Join(dir, "none.json")}, "", "", true},
+	}
+	for _, tc := range analystTests {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := ClickHouseAnalyst(tc.flag, envOf(tc.env))
+			if tc.wantErr {
+				if !errors.Is(err, ErrNotFound) {
+					t.Fatalf("err = %v, want ErrNotFound", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Auth.Username != tc.wantUser || o.Auth.Password != tc.wantPass {
+				t.Fatalf("user %q password %q, want %q %q", o.Auth.Username, o.Auth.Password, tc.wantUser, tc.wantPass)
+			}
+		})
+	}
+}

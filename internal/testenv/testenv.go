@@ -80,10 +80,23 @@ func Server(t testing.TB) *chlocal.Server {
 // DB is a fresh, migrated database on the shared server.
 type DB struct {
 	Name    string
-	Options *clickhouse.Options // connects to Name
-	Conn    driver.Conn
+	Options *clickhouse.Options // connects to Name as the writer
+	Conn    driver.Conn         // the writer's connection
 	Server  *chlocal.Server
 }
+
+// DSN is the writer's DSN of the database, without the password: pass
+// PasswordEnv to a voc process given this DSN.
+func (db *DB) DSN() string { return db.Server.DSN(db.Name) }
+
+// PasswordEnv is the environment entry that gives a voc process the
+// writer's password (by file, as a user would).
+func (db *DB) PasswordEnv() string {
+	return "VOC_CLICKHOUSE_PASSWORD_FILE=" + db.Server.Writer.PasswordFile
+}
+
+// AnalystOptions connects to the database as the read-only analyst.
+func (db *DB) AnalystOptions() *clickhouse.Options { return AnalystOptions(db.Server, db.Name) }
 
 var unsafeChars = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
 
@@ -119,13 +132,24 @@ func NewDBWith(t testing.TB, migrations []migrate.Migration) *DB {
 	return &DB{Name: name, Options: opts, Conn: conn, Server: s}
 }
 
-// Options returns clickhouse-go options for database db on server s.
+// Options returns clickhouse-go options for database db on server s, as
+// the writer.
 func Options(s *chlocal.Server, db string) *clickhouse.Options {
 	return &clickhouse.Options{
 		Addr:        []string{s.TCPAddr},
-		Auth:        clickhouse.Auth{Database: db, Username: "default"},
+		Auth:        clickhouse.Auth{Database: db, Username: s.Writer.User, Password: s.Writer.Password},
 		DialTimeout: 5 * time.Second,
 		Settings:    clickhouse.Settings{"max_execution_time": 120},
+	}
+}
+
+// AnalystOptions returns clickhouse-go options for database db on server s
+// as the read-only analyst (no settings: the analyst may change none).
+func AnalystOptions(s *chlocal.Server, db string) *clickhouse.Options {
+	return &clickhouse.Options{
+		Addr:        []string{s.TCPAddr},
+		Auth:        clickhouse.Auth{Database: db, Username: s.Analyst.User, Password: s.Analyst.Password},
+		DialTimeout: 5 * time.Second,
 	}
 }
 

@@ -1,0 +1,38 @@
+-- ClickHouse users for voc on an external server: the SQL that
+-- 'voc migrate --create-users' runs (generated from internal/chusers; do not edit).
+-- Run it as a user with access management after replacing the two hashes:
+--   printf %s 'the-password' | sha256sum
+-- The embedded server of 'voc local' gets the same users from a generated users.xml.
+--
+-- Analyst profile:
+--   readonly = 1: read queries only; no setting can be changed (SET, SETTINGS, URL parameters), so these limits hold
+--   max_execution_time = 60: seconds one query may run
+--   max_result_rows = 1000000: rows in a result (also checked for subqueries)
+--   max_result_bytes = 1073741824: bytes in a result (1 GiB)
+--   result_overflow_mode = throw: a result over the limit is an error, never silently cut
+--   max_memory_usage = 4294967296: memory of one query (4 GiB)
+--   max_memory_usage_for_user = 8589934592: memory of all the user's queries together (8 GiB)
+--   max_concurrent_queries_for_user = 4: queries running at once
+
+CREATE ROLE IF NOT EXISTS voc_writer;
+GRANT ALL ON `voc`.* TO voc_writer;
+GRANT TABLE ENGINE ON * TO voc_writer;
+GRANT SELECT ON system.* TO voc_writer;
+CREATE ROLE IF NOT EXISTS voc_analyst;
+GRANT SELECT ON `voc`.* TO voc_analyst;
+GRANT SELECT ON system.databases TO voc_analyst;
+GRANT SELECT ON system.tables TO voc_analyst;
+GRANT SELECT ON system.columns TO voc_analyst;
+GRANT SELECT ON system.parts TO voc_analyst;
+GRANT SELECT ON system.functions TO voc_analyst;
+GRANT SELECT ON system.data_type_families TO voc_analyst;
+CREATE SETTINGS PROFILE IF NOT EXISTS voc_analyst;
+ALTER SETTINGS PROFILE voc_analyst SETTINGS readonly = 1, max_execution_time = 60, max_result_rows = 1000000, max_result_bytes = 1073741824, result_overflow_mode = 'throw', max_memory_usage = 4294967296, max_memory_usage_for_user = 8589934592, max_concurrent_queries_for_user = 4;
+CREATE USER IF NOT EXISTS `voc` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the writer password>';
+ALTER USER `voc` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the writer password>';
+GRANT voc_writer TO `voc`;
+ALTER USER `voc` DEFAULT ROLE voc_writer DEFAULT DATABASE `voc`;
+CREATE USER IF NOT EXISTS `analyst` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the analyst password>';
+ALTER USER `analyst` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the analyst password>';
+GRANT voc_analyst TO `analyst`;
+ALTER USER `analyst` DEFAULT ROLE voc_analyst DEFAULT DATABASE `voc` SETTINGS PROFILE 'voc_analyst';
