@@ -48,7 +48,8 @@ func TestMigrateCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runInProcess(t, nil, "migrate", "--clickhouse", dsn)
+	writer := map[string]string{"VOC_CLICKHOUSE_PASSWORD_FILE": srv.Writer.PasswordFile}
+	code, out, errOut := runInProcess(t, writer, "migrate", "--clickhouse", dsn)
 	if code != 0 {
 		t.Fatalf("voc migrate exit %d: %s", code, errOut)
 	}
@@ -58,7 +59,7 @@ func TestMigrateCommand(t *testing.T) {
 	if got := len(regexp.MustCompile(`(?m)^  \d{4}_\w+$`).FindAllString(out, -1)); got != len(ms) {
 		t.Errorf("first run lists %d migrations, want %d:\n%s", got, len(ms), out)
 	}
-	code, out, errOut = runInProcess(t, nil, "migrate", "--clickhouse", dsn)
+	code, out, errOut = runInProcess(t, writer, "migrate", "--clickhouse", dsn)
 	if code != 0 || !strings.Contains(out, "0 migration(s) applied") {
 		t.Errorf("second run: exit %d, %q %s; want nothing applied", code, out, errOut)
 	}
@@ -69,7 +70,8 @@ func TestMigrateCommand(t *testing.T) {
 func TestSchemaDocsCommand(t *testing.T) {
 	db := testenv.NewDB(t)
 	out := filepath.Join(t.TempDir(), "schema.md")
-	code, stdout, stderr := runInProcess(t, nil, "schema", "docs", "--clickhouse", db.Server.DSN(db.Name), "--out", out)
+	code, stdout, stderr := runInProcess(t, map[string]string{"VOC_CLICKHOUSE_PASSWORD_FILE": db.Server.Writer.PasswordFile},
+		"schema", "docs", "--clickhouse", db.DSN(), "--out", out)
 	if code != 0 {
 		t.Fatalf("voc schema docs exit %d: %s %s", code, stdout, stderr)
 	}
