@@ -13,11 +13,11 @@ import (
 	"github.com/voc-analytics/voc/metrics"
 )
 
-func runMetricsCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runMetricsCmd(t *testing.T, getenv map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Getenv: func(string) string { return "" }}
+		Getenv: func(k string) string { return getenv[k] }}
 	code = Main(context.Background(), env, args)
 	return code, out.String(), errb.String()
 }
@@ -37,9 +37,10 @@ func TestMetricsCommand(t *testing.T) {
 	if err := db.Conn.Exec(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
-	dsn := "clickhouse://default@" + db.Server.TCPAddr + "/" + db.Name
+	dsn := db.DSN()
+	writer := map[string]string{"VOC_CLICKHOUSE_PASSWORD_FILE": db.Server.Writer.PasswordFile}
 
-	code, out, errs := runMetricsCmd(t, "metrics", "fcr,contacts,asa_p90", "--week", "2026-W45", "--by", "channel", "--format", "json", "--clickhouse", dsn)
+	code, out, errs := runMetricsCmd(t, writer, "metrics", "fcr,contacts,asa_p90", "--week", "2026-W45", "--by", "channel", "--format", "json", "--clickhouse", dsn)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -65,11 +66,11 @@ func TestMetricsCommand(t *testing.T) {
 		t.Errorf("JSON keys not in column order:\n%s", out)
 	}
 
-	code, out, errs = runMetricsCmd(t, "metrics", "contacts", "--from", "2026-11-02", "--to", "2026-11-03", "--format", "csv", "--clickhouse", dsn)
+	code, out, errs = runMetricsCmd(t, writer, "metrics", "contacts", "--from", "2026-11-02", "--to", "2026-11-03", "--format", "csv", "--clickhouse", dsn)
 	if code != 0 || out != "contacts\n1\n" {
 		t.Errorf("csv: exit %d, %q, %s", code, out, errs)
 	}
-	code, out, _ = runMetricsCmd(t, "metrics", "fcr", "--week", "2026-W45", "--by", "channel", "--clickhouse", dsn)
+	code, out, _ = runMetricsCmd(t, writer, "metrics", "fcr", "--week", "2026-W45", "--by", "channel", "--clickhouse", dsn)
 	if code != 0 || !strings.Contains(out, "fcr (%)") || !strings.Contains(out, "100.0%") {
 		t.Errorf("table: exit %d:\n%s", code, out)
 	}
@@ -88,7 +89,7 @@ func TestMetricsCommand(t *testing.T) {
 		{"bad parameter", []string{"metrics", "fcr", "--week", "2026-W45", "--param", "window=3"}, []string{"fcr.repeat_window"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			code, _, errs := runMetricsCmd(t, c.args...)
+			code, _, errs := runMetricsCmd(t, nil, c.args...)
 			if code == 0 {
 				t.Fatal("exit 0")
 			}
@@ -101,14 +102,14 @@ func TestMetricsCommand(t *testing.T) {
 	}
 
 	// --sql needs no server and shows the parameters.
-	code, out, errs = runMetricsCmd(t, "metrics", "fcr", "--week", "2026-W45", "--param", "repeat_window=14", "--sql", "--clickhouse", "clickhouse://127.0.0.1:1/none")
+	code, out, errs = runMetricsCmd(t, writer, "metrics", "fcr", "--week", "2026-W45", "--param", "repeat_window=14", "--sql", "--clickhouse", "clickhouse://127.0.0.1:1/none")
 	if code != 0 || !strings.Contains(out, "-- param_repeat_window=14") || !strings.Contains(out, "{repeat_window:UInt16}") || !strings.Contains(out, "-- param_from=2026-11-01 16:00:00.000") {
 		t.Errorf("--sql: exit %d %s\n%s", code, errs, out)
 	}
 }
 
 func TestMetricsList(t *testing.T) {
-	code, out, errs := runMetricsCmd(t, "metrics", "list")
+	code, out, errs := runMetricsCmd(t, nil, "metrics", "list")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -117,7 +118,7 @@ func TestMetricsList(t *testing.T) {
 			t.Errorf("voc metrics list lacks %s", m)
 		}
 	}
-	code, out, _ = runMetricsCmd(t, "metrics", "list", "--format", "json")
+	code, out, _ = runMetricsCmd(t, nil, "metrics", "list", "--format", "json")
 	var list []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) != len(metrics.Default().Names()) {
 		t.Errorf("list --format json: exit %d, %d entries", code, len(list))
