@@ -80,19 +80,11 @@ func Decode(topic string, key, value []byte, lim Limits) (Event, error) {
 	if !utf8.Valid(value) {
 		return nil, reject(ReasonInvalidUTF8, "", "message is not valid UTF-8")
 	}
-	var ev Event
-	switch topic {
-	case TopicChats:
-		ev = new(ChatEvent)
-	case TopicTickets:
-		ev = new(TicketEvent)
-	case TopicSurveys:
-		ev = new(SurveyEvent)
-	case TopicSuggestions:
-		ev = new(SuggestionEvent)
-	default:
+	kind, ok := KindOf(topic)
+	if !ok {
 		return nil, reject(ReasonUnknownTopic, "", "topic %q is not one of %s", topic, strings.Join(InputTopics, ", "))
 	}
+	ev := kind.New()
 	if err := unmarshal(value, ev); err != nil {
 		return nil, err
 	}
@@ -123,35 +115,24 @@ func unmarshal(value []byte, ev Event) error {
 	}
 }
 
-var streamTypes = map[string][]string{
-	TopicChats:       {ContactStarted, ContactQueued, ContactAgentAnswered, ContactMessage, ContactTransferred, ContactBotHandoff, ContactAbandoned, ContactEnded},
-	TopicTickets:     {TicketCreated, TicketAssigned, TicketStatusChanged, TicketEscalated, TicketCommented, TicketResolved, TicketReopened, TicketClosed},
-	TopicSurveys:     {SurveySent, SurveyAnswered},
-	TopicSuggestions: {SuggestionPosted, SuggestionEndorsed, SuggestionCommented, SuggestionStatusChanged},
-}
-
 // EventTypes returns the event types of a topic's stream.
-func EventTypes(topic string) []string { return slices.Clone(streamTypes[topic]) }
-
-func topicOfType(t string) string {
-	for topic, types := range streamTypes {
-		if slices.Contains(types, t) {
-			return topic
-		}
+func EventTypes(topic string) []string {
+	if k, ok := KindOf(topic); ok {
+		return slices.Clone(k.Types)
 	}
-	return ""
+	return nil
 }
 
 func validate(ev Event, key []byte, lim Limits) error {
-	env := ev.Env()
+	env, kind := ev.Env(), ev.Kind()
 	if env.Type == "" {
 		return reject(ReasonMissingField, "type", "every event needs a type")
 	}
-	if !slices.Contains(streamTypes[ev.Topic()], env.Type) {
-		if other := topicOfType(env.Type); other != "" {
-			return reject(ReasonWrongTopic, "type", "%s events belong on %s, not %s", env.Type, other, ev.Topic())
+	if !slices.Contains(kind.Types, env.Type) {
+		if other, ok := KindOfType(env.Type); ok {
+			return reject(ReasonWrongTopic, "type", "%s events belong on %s, not %s", env.Type, other.Topic, kind.Topic)
 		}
-		return reject(ReasonUnknownType, "type", "unknown event type %q for %s", env.Type, ev.Topic())
+		return reject(ReasonUnknownType, "type", "unknown event type %q for %s", env.Type, kind.Topic)
 	}
 	if env.Version == 0 {
 		return reject(ReasonMissingField, "version", "schema version missing")
@@ -176,40 +157,17 @@ func validate(ev Event, key []byte, lim Limits) error {
 		return reject(ReasonTimestampRange, "occurred_at", "%s is more than %s in the past", env.OccurredAt.Format(time.RFC3339), lim.MaxPast)
 	}
 	if ev.Key() == "" {
-		return reject(ReasonMissingField, keyField(ev), "the stream's key is required")
+		return reject(ReasonMissingField, kind.KeyField, "the stream's key is required")
 	}
 	if len(key) > 0 && string(key) != ev.Key() {
-		return reject(ReasonKeyMismatch, keyField(ev), "message key %q differs from %s %q", key, keyField(ev), ev.Key())
+		return reject(ReasonKeyMismatch, kind.KeyField, "message key %q differs from %s %q", key, kind.KeyField, ev.Key())
 	}
 	for _, p := range ev.Texts() {
 		if len(*p) > lim.MaxTextBytes {
 			return reject(ReasonTextTooLong, "text", "%d bytes, limit %d", len(*p), lim.MaxTextBytes)
 		}
 	}
-	switch e := ev.(type) {
-	case *ChatEvent:
-		return e.validate()
-	case *TicketEvent:
-		return e.validate()
-	case *SurveyEvent:
-		return e.validate()
-	case *SuggestionEvent:
-		return e.validate()
-	}
-	return nil
-}
-
-func keyField(ev Event) string {
-	switch ev.(type) {
-	case *ChatEvent:
-		return "contact_id"
-	case *TicketEvent:
-		return "ticket_id"
-	case *SurveyEvent:
-		return "survey_id"
-	default:
-		return "post_id"
-	}
+	return ev.validate()
 }
 
 func required(field, v string) error {

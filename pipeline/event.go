@@ -11,7 +11,7 @@ const (
 	TopicDLQ         = "voc.dlq"
 )
 
-// InputTopics lists the four streams in a fixed order.
+// InputTopics lists the topics of the four streams (Kinds) in a fixed order.
 var InputTopics = []string{TopicChats, TopicTickets, TopicSurveys, TopicSuggestions}
 
 // SchemaVersion is the contract version this build reads and writes.
@@ -175,8 +175,9 @@ type SuggestionEvent struct {
 // Event is any decoded, validated event of the four streams.
 type Event interface {
 	Env() *Envelope
-	Key() string   // the Kafka message key: contact/ticket/survey/post id
-	Topic() string // the topic the event belongs on
+	Kind() *Kind   // the stream the event belongs to
+	Key() string   // the Kafka message key: contact/ticket/survey/post id (Kind().KeyField)
+	Topic() string // the topic the event belongs on (Kind().Topic)
 	// Texts returns pointers to the free-text fields, for enrichment and redaction.
 	Texts() []*string
 	// Notes returns pointers to the free-text reasons agents and systems
@@ -184,6 +185,9 @@ type Event interface {
 	// redacted like Texts but not analysed, since they describe the
 	// handling, not what the customer said.
 	Notes() []*string
+	// validate checks the rules of the event's kind and type (required
+	// fields, enumerations, ranges), after the envelope checks of Decode.
+	validate() error
 }
 
 func (e *ChatEvent) Env() *Envelope       { return &e.Envelope }
@@ -196,10 +200,10 @@ func (e *TicketEvent) Key() string     { return e.TicketID }
 func (e *SurveyEvent) Key() string     { return e.SurveyID }
 func (e *SuggestionEvent) Key() string { return e.PostID }
 
-func (e *ChatEvent) Topic() string       { return TopicChats }
-func (e *TicketEvent) Topic() string     { return TopicTickets }
-func (e *SurveyEvent) Topic() string     { return TopicSurveys }
-func (e *SuggestionEvent) Topic() string { return TopicSuggestions }
+func (e *ChatEvent) Topic() string       { return e.Kind().Topic }
+func (e *TicketEvent) Topic() string     { return e.Kind().Topic }
+func (e *SurveyEvent) Topic() string     { return e.Kind().Topic }
+func (e *SuggestionEvent) Topic() string { return e.Kind().Topic }
 
 func (e *ChatEvent) Texts() []*string       { return nonEmpty(&e.Text) }
 func (e *TicketEvent) Texts() []*string     { return nonEmpty(&e.Title, &e.Text) }

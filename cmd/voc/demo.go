@@ -15,6 +15,7 @@ import (
 
 	"github.com/voc-analytics/voc/internal/generate"
 	"github.com/voc-analytics/voc/internal/localenv"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 )
 
 func init() {
@@ -113,7 +114,7 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 	defer conn.Close()
 	for {
 		var got uint64
-		err := conn.QueryRow(ctx, "SELECT (SELECT count() FROM contact_events FINAL) + (SELECT count() FROM messages FINAL) + (SELECT count() FROM ticket_events FINAL) + (SELECT count() FROM survey_events FINAL) + (SELECT count() FROM suggestion_events FINAL) + (SELECT count() FROM rejects FINAL)").Scan(&got)
+		err := conn.QueryRow(ctx, chsink.CountQuery(chsink.Tables, true)).Scan(&got)
 		if err != nil && ctx.Err() == nil {
 			env.Log.Warn("count ingested rows", "err", err)
 		}

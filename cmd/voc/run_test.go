@@ -13,6 +13,7 @@ import (
 
 	"github.com/voc-analytics/voc/internal/testenv"
 	"github.com/voc-analytics/voc/internal/testevents"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 )
 
 func startRun(t *testing.T, db *testenv.DB, brokers, logPath string) *exec.Cmd {
@@ -50,12 +51,11 @@ func finalTotal(t *testing.T, db *testenv.DB) (final, raw uint64) {
 }
 
 func totals(db *testenv.DB) (final, raw uint64, err error) {
-	q := "SELECT (SELECT count() FROM contact_events %[1]s) + (SELECT count() FROM messages %[1]s) + (SELECT count() FROM ticket_events %[1]s) + (SELECT count() FROM survey_events %[1]s) + (SELECT count() FROM suggestion_events %[1]s)"
 	ctx := context.Background()
-	if err := db.Conn.QueryRow(ctx, sprintf(q, "FINAL")).Scan(&final); err != nil {
+	if err := db.Conn.QueryRow(ctx, chsink.CountQuery(chsink.EventTables, true)).Scan(&final); err != nil {
 		return 0, 0, err
 	}
-	err = db.Conn.QueryRow(ctx, sprintf(q, "")).Scan(&raw)
+	err = db.Conn.QueryRow(ctx, chsink.CountQuery(chsink.EventTables, false)).Scan(&raw)
 	return final, raw, err
 }
 

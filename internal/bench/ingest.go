@@ -141,7 +141,7 @@ func produce(ctx context.Context, addr string, msgs []kafkago.Message) error {
 }
 
 // vocRows counts every message voc has handled: event rows plus rejects.
-const vocRows = "SELECT (SELECT count() FROM voc.contact_events) + (SELECT count() FROM voc.messages) + (SELECT count() FROM voc.ticket_events) + (SELECT count() FROM voc.survey_events) + (SELECT count() FROM voc.suggestion_events) + (SELECT count() FROM voc.rejects)"
+var vocRows = chsink.CountQuery(chsink.Tables, false)
 
 func measureVoc(ctx context.Context, cfg IngestConfig, srv *chlocal.Server, broker string, conn driver.Conn, n int) (Rate, error) {
 	cmd := exec.CommandContext(ctx, cfg.VocBinary, "run", "--clickhouse", srv.DSN("voc"), "--brokers", broker, "--group", "bench-voc",

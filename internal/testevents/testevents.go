@@ -11,6 +11,7 @@ import (
 	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/voc-analytics/voc/pipeline"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 )
 
 // Set is a batch of events with the totals analysts should see.
@@ -131,7 +132,7 @@ func (s Set) ExactChecks() []Check {
 		{"SELECT sum(csat) FROM survey_answers", uint64(s.CSATSum)},
 		{"SELECT count() FROM suggestion_posts", uint64(s.Posts)},
 		{"SELECT sum(endorsements) FROM suggestion_posts", uint64(s.Votes)},
-		{"SELECT (SELECT count() FROM contact_events FINAL) + (SELECT count() FROM messages FINAL) + (SELECT count() FROM ticket_events FINAL) + (SELECT count() FROM survey_events FINAL) + (SELECT count() FROM suggestion_events FINAL)", uint64(len(s.Events))},
+		{chsink.CountQuery(chsink.EventTables, true), uint64(len(s.Events))},
 		{"SELECT count() FROM rejects", 0},
 	}
 }
