@@ -211,7 +211,7 @@ func fillChunk(ctx context.Context, conn driver.Conn, db string, spec FillSpec, 
 		"count":      strconv.Itoa(count),
 	}
 	qctx := clickhouse.Context(ctx, clickhouse.WithParameters(params), clickhouse.WithSettings(clickhouse.Settings{
-		"max_execution_time": 0,
+		"max_execution_time":              0,
 		"max_partitions_per_insert_block": 1000,
 	}))
 	with := catalogArrays()
