@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -21,29 +22,25 @@ import (
 const maxSQLBytes = 1 << 20
 
 // readSQL takes the SQL from a form field "sql" (the page's CSV download)
-// or the raw body (the API: curl --data-binary @query.sql).
-func readSQL(r *http.Request) (string, error) {
-	r.Body = http.MaxBytesReader(nil, r.Body, maxSQLBytes)
-	ct := r.Header.Get("Content-Type")
-	var text string
-	if strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") {
-		if err := r.ParseMultipartForm(maxSQLBytes); err != nil && err != http.ErrNotMultipart {
-			return "", badRequest("read the form: %v", err)
+// or the raw body (the API: curl --data-binary @query.sql, which curl sends
+// as a form without a "sql" field), and the form's "format".
+func readSQL(r *http.Request) (text, format string, err error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxSQLBytes))
+	if err != nil {
+		return "", "", badRequest("read the SQL (at most %d bytes): %v", maxSQLBytes, err)
+	}
+	text = string(b)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if vals, err := url.ParseQuery(text); err == nil && vals.Has("sql") {
+			text, format = vals.Get("sql"), vals.Get("format")
 		}
-		text = r.PostFormValue("sql")
-	} else {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			return "", badRequest("read the SQL (at most %d bytes): %v", maxSQLBytes, err)
-		}
-		text = string(b)
 	}
 	text = strings.TrimSpace(text)
 	text = strings.TrimSpace(strings.TrimSuffix(text, ";"))
 	if text == "" {
-		return "", badRequest("no SQL: send the query as the request body (or form field sql)")
+		return "", "", badRequest("no SQL: send the query as the request body (or form field sql)")
 	}
-	return text, nil
+	return text, format, nil
 }
 
 // sqlResult is the JSON of /api/sql.
@@ -62,12 +59,12 @@ type sqlResult struct {
 // 4xx status (403 for privileges and readonly, 400 otherwise).
 func (s *Server) apiSQL(w http.ResponseWriter, r *http.Request) {
 	t0 := time.Now()
-	text, err := readSQL(r)
+	text, format, err := readSQL(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	asCSV := r.URL.Query().Get("format") == "csv" || r.PostFormValue("format") == "csv"
+	asCSV := r.URL.Query().Get("format") == "csv" || format == "csv"
 	rows, err := s.cfg.Conn.Query(r.Context(), text)
 	if err != nil {
 		s.writeError(w, r, err)
