@@ -12,7 +12,7 @@
 --   result_overflow_mode = throw: a result over the limit is an error, never silently cut
 --   max_memory_usage = 4294967296: memory of one query (4 GiB)
 --   max_memory_usage_for_user = 8589934592: memory of all the user's queries together (8 GiB)
---   max_concurrent_queries_for_user = 4: queries running at once
+--   max_concurrent_queries_for_user = 16: queries running at once (voc serve, Grafana and people share the user)
 
 CREATE ROLE IF NOT EXISTS voc_writer;
 GRANT ALL ON `voc`.* TO voc_writer;
@@ -27,7 +27,7 @@ GRANT SELECT ON system.parts TO voc_analyst;
 GRANT SELECT ON system.functions TO voc_analyst;
 GRANT SELECT ON system.data_type_families TO voc_analyst;
 CREATE SETTINGS PROFILE IF NOT EXISTS voc_analyst;
-ALTER SETTINGS PROFILE voc_analyst SETTINGS readonly = 1, max_execution_time = 60, max_result_rows = 1000000, max_result_bytes = 1073741824, result_overflow_mode = 'throw', max_memory_usage = 4294967296, max_memory_usage_for_user = 8589934592, max_concurrent_queries_for_user = 4;
+ALTER SETTINGS PROFILE voc_analyst SETTINGS readonly = 1, max_execution_time = 60, max_result_rows = 1000000, max_result_bytes = 1073741824, result_overflow_mode = 'throw', max_memory_usage = 4294967296, max_memory_usage_for_user = 8589934592, max_concurrent_queries_for_user = 16;
 CREATE USER IF NOT EXISTS `voc` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the writer password>';
 ALTER USER `voc` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the writer password>';
 GRANT voc_writer TO `voc`;

@@ -135,7 +135,7 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 	}
 	a := svc.State.Users[localenv.RoleAnalyst]
 	fmt.Fprintf(env.Stdout, "\nQuery the data as the read-only analyst: curl -u %s:\"$(cat %s)\" '%s' --data-binary 'SELECT channel, count() FROM contacts GROUP BY channel'\n", a.User, a.PasswordFile, a.HTTP)
-	fmt.Fprintf(env.Stdout, "Pipeline metrics: http://%s/metrics. Dashboards are not built yet.\n", opsAddr)
+	fmt.Fprintf(env.Stdout, "Pipeline metrics: http://%s/metrics. Dashboards, weekly report and SQL: run 'voc serve' in another terminal (http://127.0.0.1:8080/).\n", opsAddr)
 	if exitAfter {
 		return nil
 	}

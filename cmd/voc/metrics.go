@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/voc-analytics/voc/metrics"
 )
@@ -123,44 +122,17 @@ func (m *metricsMain) Run(ctx context.Context, env *Env, args []string) error {
 }
 
 func (m *metricsMain) query(names string) (metrics.Query, error) {
-	zone, err := time.LoadLocation(m.zone)
-	if err != nil {
-		return metrics.Query{}, fmt.Errorf("--zone %q: %w", m.zone, err)
+	a := metrics.Args{Names: names, From: m.from, To: m.to, Week: m.week, Zone: m.zone, By: m.by, Now: m.now, Limit: m.limit}
+	for _, kv := range m.params {
+		a.Params = append(a.Params, kv.key+"="+kv.value)
 	}
-	from, to, err := metrics.ParseRange(m.from, m.to, m.week, zone)
-	if err != nil {
-		return metrics.Query{}, err
+	for _, kv := range m.filters {
+		a.Filters = append(a.Filters, kv.key+"="+kv.value)
 	}
-	q := metrics.Query{Metrics: splitComma(names), From: from, To: to, Zone: zone, By: splitComma(m.by), Limit: m.limit}
-	if m.now != "" {
-		if q.Now, err = metrics.ParseTime(m.now, zone); err != nil {
-			return q, fmt.Errorf("--now: %w", err)
-		}
-	}
-	if len(m.params) > 0 {
-		q.Params = map[string]string{}
-		for _, kv := range m.params {
-			q.Params[kv.key] = kv.value
-		}
-	}
-	if len(m.filters) > 0 {
-		q.Filters = map[string][]string{}
-		for _, kv := range m.filters {
-			q.Filters[kv.key] = append(q.Filters[kv.key], splitComma(kv.value)...)
-		}
-	}
-	return q, nil
+	return a.Query()
 }
 
-func splitComma(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+func splitComma(s string) []string { return metrics.SplitList(s) }
 
 // keyValues is a repeatable KEY=VALUE flag.
 type keyValues []struct{ key, value string }

@@ -48,6 +48,9 @@ type Options struct {
 	Settle        time.Duration // extra wait after the load event, for pages that draw with scripts; default 300 ms
 	WaitVisible   string        // optional CSS selector to wait for before the screenshot
 	Timeout       time.Duration // whole load; default 60 s
+	// Eval is JavaScript evaluated after the load (and WaitVisible), before
+	// the screenshot; a promise is awaited. Its JSON value is Result.Value.
+	Eval string
 }
 
 // Result is what the browser saw.
@@ -55,6 +58,7 @@ type Result struct {
 	Title      string
 	Errors     []string // console errors, uncaught exceptions, failed loads, in order
 	Screenshot []byte   // PNG, when asked for
+	Value      []byte   // JSON value of Options.Eval
 }
 
 // Load opens url (file://, http://) in a fresh headless Chromium at binary.
@@ -85,6 +89,7 @@ func Load(ctx context.Context, binary, url string, opt Options) (*Result, error)
 		chromedp.UserDataDir(dir),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("font-render-hinting", "none"),
+		chromedp.Flag("disable-component-update", true),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, allocOpts...)
 	defer cancelAlloc()
@@ -146,6 +151,13 @@ func Load(ctx context.Context, binary, url string, opt Options) (*Result, error)
 		return nil, fmt.Errorf("read the title of %s: %w", url, err)
 	}
 	res.Title = title
+	if opt.Eval != "" {
+		raw, err := chromedp.Run(bctx, chromedp.Evaluate[[]byte](opt.Eval, chromedp.EvalAwaitPromise))
+		if err != nil {
+			return nil, fmt.Errorf("evaluate script on %s: %w", url, err)
+		}
+		res.Value = raw
+	}
 	if opt.Screenshot {
 		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 		if err != nil {

@@ -40,7 +40,7 @@ var AnalystSettings = []Setting{
 	{"result_overflow_mode", "throw", "a result over the limit is an error, never silently cut"},
 	{"max_memory_usage", "4294967296", "memory of one query (4 GiB)"},
 	{"max_memory_usage_for_user", "8589934592", "memory of all the user's queries together (8 GiB)"},
-	{"max_concurrent_queries_for_user", "4", "queries running at once"},
+	{"max_concurrent_queries_for_user", "16", "queries running at once (voc serve, Grafana and people share the user)"},
 }
 
 // AnalystSystemTables are the only system tables the analyst may read: the

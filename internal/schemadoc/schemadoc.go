@@ -106,3 +106,38 @@ func load(ctx context.Context, conn driver.Conn, db string) ([]table, error) {
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].name < tables[j].name })
 	return tables, rows.Err()
 }
+
+// Table is one documented table or view, for voc serve's schema pane.
+type Table struct {
+	Name, Engine, Comment string
+	Section               string // "Analyst views", "Event tables", ...
+	Columns               []Column
+}
+
+// Column is one documented column.
+type Column struct{ Name, Type, Comment string }
+
+// Tables returns the documented tables of database db, analyst views first,
+// in the order of docs/schema.md.
+func Tables(ctx context.Context, conn driver.Conn, db string) ([]Table, error) {
+	tables, err := load(ctx, conn, db)
+	if err != nil {
+		return nil, err
+	}
+	var out []Table
+	for _, s := range sections {
+		for _, t := range tables {
+			for _, e := range s.engines {
+				if t.engine != e {
+					continue
+				}
+				tt := Table{Name: t.name, Engine: t.engine, Comment: t.comment, Section: s.title}
+				for _, c := range t.columns {
+					tt.Columns = append(tt.Columns, Column{Name: c.name, Type: c.typ, Comment: c.comment})
+				}
+				out = append(out, tt)
+			}
+		}
+	}
+	return out, nil
+}

@@ -132,6 +132,28 @@ func NewDBWith(t testing.TB, migrations []migrate.Migration) *DB {
 	return &DB{Name: name, Options: opts, Conn: conn, Server: s}
 }
 
+// NewDBShared is NewDB for data several tests of a package share (loaded
+// once): the database outlives the test that made it and goes with the
+// package's server at the end of Main.
+func NewDBShared(t testing.TB) *DB {
+	t.Helper()
+	migrations, err := migrate.Load(vocsql.Migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Server(t)
+	name := fmt.Sprintf("shared%d", dbSeq.Add(1))
+	opts := Options(s, name)
+	if _, err := migrate.Apply(context.Background(), opts, name, migrations, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate %s: %v", name, err)
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &DB{Name: name, Options: opts, Conn: conn, Server: s}
+}
+
 // Options returns clickhouse-go options for database db on server s, as
 // the writer.
 func Options(s *chlocal.Server, db string) *clickhouse.Options {
