@@ -23,8 +23,20 @@ type Options struct {
 
 // Load generates cfg's history and writes it to conn's database with
 // enricher (nil: texts stored as generated, which only test data without
-// personal data may do). It returns the generator's summary.
+// personal data may do), memoised by text (see Memo). It returns the
+// generator's summary.
 func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher pipeline.Enricher, opt Options) (*generate.Summary, error) {
+	sum, err := generate.Run(ctx, cfg, NewSink(ctx, conn, enricher, opt), generate.Options{})
+	if err != nil {
+		return sum, fmt.Errorf("load generated data: %w", err)
+	}
+	return sum, nil
+}
+
+// NewSink is a generate.Sink that validates, enriches (memoised, see Memo)
+// and writes the generated messages to conn's database in batches: `voc generate
+// --to clickhouse`.
+func NewSink(ctx context.Context, conn driver.Conn, enricher pipeline.Enricher, opt Options) generate.Sink {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 20000
 	}
@@ -34,18 +46,13 @@ func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher p
 	if enricher == nil {
 		enricher = pipeline.NopEnricher{}
 	}
-	end := cfg.Start.AddDate(0, 0, cfg.Days)
+	enricher = Memo(enricher)
 	lim := pipeline.DefaultLimits()
 	// Generated histories lie in the past or future of the wall clock: accept
 	// all of it, as `voc demo` does.
 	lim.MaxPast = 100 * 365 * 24 * time.Hour
-	lim.Now = func() time.Time { return end.Add(time.Hour) }
-	s := &sink{ctx: ctx, w: chsink.NewSink(conn), enricher: enricher, lim: lim, opt: opt, offsets: map[string]int64{}}
-	sum, err := generate.Run(ctx, cfg, s, generate.Options{})
-	if err != nil {
-		return sum, fmt.Errorf("load generated data: %w", err)
-	}
-	return sum, nil
+	lim.MaxFuture = lim.MaxPast
+	return &sink{ctx: ctx, w: chsink.NewSink(conn), enricher: enricher, lim: lim, opt: opt, offsets: map[string]int64{}}
 }
 
 type sink struct {

@@ -17,8 +17,8 @@ type Post struct {
 
 // Suggestion matching, stated in docs/report.md: a post matches a topic when
 // the topic is among its tags or its text-analytics topics ("topic"), or
-// else when at least two of the topic's ten most frequent keywords this week
-// are among the post's keywords or appear in its title or body ("keywords").
+// else when at least two of the topic's ten most distinctive keywords this
+// week (TopKeywords) are among the post's keywords or appear in its title or body ("keywords").
 // Rejected posts are left out. Per topic the report lists up to three
 // matches: topic matches first, then by endorsements, newest first.
 const (
