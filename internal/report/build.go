@@ -33,18 +33,18 @@ type Options struct {
 // The registry metrics the report reads. Headline figures missing from a
 // registry are left out (and logged), so an older registry still works.
 var (
-	HeadlineMetrics = []string{"contacts", "fcr", "asa_p90", "csat", "nps", "negative_share", "ticket_sla"}
-	// per top topic, by topic, besides top_issues' own outputs
-	topicMetrics = []string{"sentiment", "fcr", "repeat_rate", "negative_share"}
+	HeadlineMetrics = []string{"contacts", "fcr", "asa_p90", "csat", "nps", "negative_share", "ticket_sla_compliance"}
+	// per top topic, by topic
+	topicMetrics = []string{"sentiment_mean", "fcr", "repeat_rate", "negative_share"}
 )
 
 const (
 	metricTopIssues = "top_issues"
 	metricContacts  = "contacts"
 	metricTerms     = "term_contacts"
-	breakdownTop    = 3  // categories, models, channels per topic
-	quotesPerTopic  = 3  // quotes per top issue
-	examplesPerItem = 2  // quotes per emerging entry
+	breakdownTop    = 3 // categories, models, channels per topic
+	quotesPerTopic  = 3 // quotes per top issue
+	examplesPerItem = 2 // quotes per emerging entry
 	candidatesPer   = 300
 	allRows         = 100000 // limit for ranked metrics when every row is wanted
 )
@@ -118,7 +118,7 @@ func (b *builder) build() (*Report, error) {
 	prev := w.Add(-1)
 	base0 := w.Add(-b.opt.Emerging.BaselineWeeks)
 	r := &Report{Week: w.String(), Lang: b.opt.Lang, Method: b.opt.Emerging, Links: b.opt.Links,
-		Range: Range{From: w.Start(), To: w.End(), Zone: w.Zone.String(), Previous: prev.String()},
+		Range:    Range{From: w.Start(), To: w.End(), Zone: w.Zone.String(), Previous: prev.String()},
 		Headline: []Headline{}, TopIssues: []TopIssue{}, Emerging: []Emerging{}, Suggestions: []Suggestion{}}
 	for i := b.opt.Emerging.BaselineWeeks; i >= 1; i-- {
 		r.Range.Baseline = append(r.Range.Baseline, w.Add(-i).String())
@@ -246,12 +246,21 @@ func (b *builder) headline(w, prev Week) ([]Headline, error) {
 		m, _ := b.reg.Get(n)
 		h := Headline{Metric: n, Title: metricTitle(m, b.opt.Lang), Unit: m.Unit, Direction: m.Direction, Target: m.Target}
 		if len(cur.Rows) > 0 {
-			h.Value = num(cur, cur.Rows[0], n)
+			h.Value = rounded(num(cur, cur.Rows[0], n), 4)
 		}
 		if len(old.Rows) > 0 {
-			h.Previous = num(old, old.Rows[0], n)
+			h.Previous = rounded(num(old, old.Rows[0], n), 4)
+		}
+		if p, ok := m.Param("repeat_window"); ok && h.Value == nil {
+			// FCR-like figures wait until every contact's repeat window has passed.
+			days := 7
+			fmt.Sscan(p.Default, &days)
+			if ready := w.End().AddDate(0, 0, days); ready.After(b.now) {
+				h.PendingUntil = ready.Format(time.DateOnly)
+			}
 		}
 		h.Change, h.ChangePct, h.Trend = change(h.Value, h.Previous, m.Unit)
+		h.Change, h.ChangePct = rounded(h.Change, 4), rounded(h.ChangePct, 4)
 		h.Verdict = verdict(h.Trend, m.Direction)
 		out = append(out, h)
 	}
@@ -372,7 +381,7 @@ func (b *builder) topIssues(w Week) ([]TopIssue, error) {
 					continue
 				}
 				t := &out[i]
-				t.Sentiment = rounded(num(res, row, "sentiment"), 3)
+				t.Sentiment = rounded(num(res, row, "sentiment_mean"), 3)
 				t.FCR = rounded(num(res, row, "fcr"), 4)
 				t.RepeatRate = rounded(num(res, row, "repeat_rate"), 4)
 				t.NegativeShare = rounded(num(res, row, "negative_share"), 4)
@@ -456,7 +465,7 @@ func (b *builder) emergingItems(w, base0 Week) ([]Item, error) {
 			b.log.Warn("weekly report: no per-term metric in the registry; terms left out of the emerging test", "metric", metricTerms)
 			return nil
 		}
-		res, err = b.run(metrics.Query{Metrics: []string{metricTerms}, From: from, To: to, Limit: allRows})
+		res, err = b.run(metrics.Query{Metrics: []string{metricTerms}, From: from, To: to, By: []string{"term"}})
 		if err != nil {
 			return err
 		}
@@ -473,6 +482,18 @@ func (b *builder) emergingItems(w, base0 Week) ([]Item, error) {
 	if err := count(base, base0.Start(), w.Start()); err != nil {
 		return nil, err
 	}
+	// A category whose contacts this week are mostly one model names it.
+	catModel := map[string]string{}
+	res, err := b.run(metrics.Query{Metrics: []string{metricContacts}, From: w.Start(), To: w.End(), By: []string{"service_category", "product_model"}})
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range res.Rows {
+		c, m := row[0].(string), row[1].(string)
+		if n := int64(val(num(res, row, metricContacts))); m != "" && 2*n > cur[key{KindCategory, c, ""}] {
+			catModel[c] = m
+		}
+	}
 	items := make([]Item, 0, len(cur))
 	for k, n := range cur {
 		it := Item{Kind: k.kind, Name: k.a, Count: n, BaselineCount: base[k]}
@@ -483,6 +504,7 @@ func (b *builder) emergingItems(w, base0 Week) ([]Item, error) {
 		case KindCategory:
 			it.Title = categoryTitle(k.a, lang)
 			it.Topic = catalog.TopicOf(k.a)
+			it.Model = catModel[k.a]
 		case KindModel:
 			it.Name, it.Model, it.Topic = k.a+"/"+k.b, k.a, k.b
 			it.Title = k.a + " × " + topicTitle(k.b, lang)

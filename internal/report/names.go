@@ -47,8 +47,8 @@ func dimTitle(dim, v, lang string) string {
 // section); the registry's titles are English.
 var metricZh = map[string]string{
 	"contacts": "联络量", "fcr": "首次解决率", "asa": "平均等待", "asa_p90": "等待时长 P90", "asa_p50": "等待时长中位数",
-	"csat": "满意度", "nps": "净推荐值", "negative_share": "负面情绪占比", "ticket_sla": "工单 SLA 达成率",
-	"sentiment": "平均情感", "repeat_rate": "重复联络率",
+	"csat": "满意度", "nps": "净推荐值", "negative_share": "负面情绪占比", "ticket_sla_compliance": "工单 SLA 达成率",
+	"sentiment_mean": "平均情感", "repeat_rate": "重复联络率",
 }
 
 func metricTitle(m *metrics.Metric, lang string) string {

@@ -31,7 +31,7 @@ const firstCustomerMessage = `
 
 // candidate queries by group kind; {g} is the group expression of a contact (c, sc).
 var contactCandidates = `
-    SELECT {g} AS g, 'contact' AS source, c.contact_id AS id, fm.text AS text, fm.lang AS lang, toFloat64(fm.score) AS sentiment,
+    SELECT {g} AS g, 'contact' AS source, 'contact' AS id_kind, c.contact_id AS id, fm.text AS text, fm.lang AS lang, toFloat64(fm.score) AS sentiment,
         c.channel AS channel, c.product_model AS model, fm.at AS at, fm.keywords AS keywords
     FROM contacts AS c
     LEFT JOIN service_categories AS sc ON sc.slug = c.service_category
@@ -42,7 +42,7 @@ var contactCandidates = `
 // topic in top_issues, so they are quoted for topics too.
 var topicExtraCandidates = `
     UNION ALL
-    SELECT toString(sc.topic) AS g, 'ticket' AS source, t.ticket_id AS id, te.text AS text, te.lang AS lang, toFloat64(te.score) AS sentiment,
+    SELECT toString(sc.topic) AS g, 'ticket' AS source, 'ticket' AS id_kind, t.ticket_id AS id, te.text AS text, te.lang AS lang, toFloat64(te.score) AS sentiment,
         t.channel AS channel, t.product_model AS model, te.at AS at, te.keywords AS keywords
     FROM tickets AS t
     INNER JOIN service_categories AS sc ON sc.slug = t.service_category
@@ -55,7 +55,7 @@ var topicExtraCandidates = `
     ) AS te ON te.ticket_id = t.ticket_id
     WHERE t.contact_id = '' AND t.created_at >= {from:DateTime64(3, 'UTC')} AND t.created_at < {to:DateTime64(3, 'UTC')} AND g IN {groups:Array(String)}
     UNION ALL
-    SELECT g, 'survey' AS source, if(s.contact_id != '', s.contact_id, s.ticket_id) AS id, s.comment AS text, se.lang AS lang,
+    SELECT g, 'survey' AS source, if(s.contact_id != '', 'contact', 'ticket') AS id_kind, if(s.contact_id != '', s.contact_id, s.ticket_id) AS id, s.comment AS text, se.lang AS lang,
         toFloat64(coalesce(s.comment_sentiment, 0)) AS sentiment, s.channel AS channel, '' AS model, s.answered_at AS at, se.keywords AS keywords
     FROM survey_answers AS s
     ARRAY JOIN s.topics AS g
@@ -68,7 +68,7 @@ var topicExtraCandidates = `
     WHERE s.sent_at >= {from:DateTime64(3, 'UTC')} AND s.sent_at < {to:DateTime64(3, 'UTC')} AND s.comment != '' AND g IN {groups:Array(String)}`
 
 var termCandidates = `
-    SELECT g, 'contact' AS source, m.contact_id AS id, m.text AS text, toString(m.lang) AS lang, toFloat64(m.sentiment_score) AS sentiment,
+    SELECT g, 'contact' AS source, 'contact' AS id_kind, m.contact_id AS id, m.text AS text, toString(m.lang) AS lang, toFloat64(m.sentiment_score) AS sentiment,
         c.channel AS channel, c.product_model AS model, m.occurred_at AS at, m.keywords AS keywords
     FROM
     (
@@ -102,7 +102,7 @@ func (b *builder) candidates(kind string, from, to time.Time, groups []string) (
 	default:
 		return nil, fmt.Errorf("quote candidates: unknown group kind %q", kind)
 	}
-	q := "SELECT g, source, id, text, lang, sentiment, channel, model, at, keywords FROM (" + inner + "\n)\nWHERE text != ''\n" +
+	q := "SELECT g, source, id_kind, id, text, lang, sentiment, channel, model, at, keywords FROM (" + inner + "\n)\nWHERE text != ''\n" +
 		"ORDER BY g, cityHash64(id, text), id\nLIMIT " + fmt.Sprint(candidatesPer) + " BY g"
 	params := clickhouse.Parameters{"from": chTime(from), "to": chTime(to), "groups": arrayLiteral(groups)}
 	rows, err := b.conn.Query(clickhouse.Context(b.ctx, clickhouse.WithParameters(params)), q)
@@ -113,7 +113,7 @@ func (b *builder) candidates(kind string, from, to time.Time, groups []string) (
 	for rows.Next() {
 		var g string
 		var c Candidate
-		if err := rows.Scan(&g, &c.Source, &c.ID, &c.Text, &c.Lang, &c.Sentiment, &c.Channel, &c.Model, &c.At, &c.Keywords); err != nil {
+		if err := rows.Scan(&g, &c.Source, &c.IDKind, &c.ID, &c.Text, &c.Lang, &c.Sentiment, &c.Channel, &c.Model, &c.At, &c.Keywords); err != nil {
 			return nil, fmt.Errorf("weekly report %s: read a %s quote candidate: %w", b.opt.Week, kind, err)
 		}
 		c.At = c.At.In(b.opt.Week.Zone)
