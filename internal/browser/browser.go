@@ -44,10 +44,12 @@ type Options struct {
 	Width, Height int           // viewport in CSS pixels; default 1280 x 900
 	Scale         float64       // device scale factor; default 1
 	Mobile        bool          // emulate a phone (touch, mobile viewport)
-	Screenshot    bool          // take a full-page PNG screenshot
+	Screenshot    bool          // take a PNG screenshot of the viewport
+	FullPage      bool          // with Screenshot: of the whole page
 	Settle        time.Duration // extra wait after the load event, for pages that draw with scripts; default 300 ms
 	WaitVisible   string        // optional CSS selector to wait for before the screenshot
 	Timeout       time.Duration // whole load; default 60 s
+	Eval          string        // optional JavaScript expression evaluated after the load; its JSON value is Result.Value
 }
 
 // Result is what the browser saw.
@@ -55,6 +57,7 @@ type Result struct {
 	Title      string
 	Errors     []string // console errors, uncaught exceptions, failed loads, in order
 	Screenshot []byte   // PNG, when asked for
+	Value      []byte   // JSON value of Options.Eval
 }
 
 // Load opens url (file://, http://) in a fresh headless Chromium at binary.
@@ -146,8 +149,19 @@ func Load(ctx context.Context, binary, url string, opt Options) (*Result, error)
 		return nil, fmt.Errorf("read the title of %s: %w", url, err)
 	}
 	res.Title = title
+	if opt.Eval != "" {
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[[]byte](opt.Eval))
+		if err != nil {
+			return nil, fmt.Errorf("evaluate %q on %s: %w", opt.Eval, url, err)
+		}
+		res.Value = v
+	}
 	if opt.Screenshot {
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+		shoot := chromedp.CaptureScreenshot()
+		if opt.FullPage {
+			shoot = chromedp.FullScreenshot(100)
+		}
+		png, err := chromedp.Run(bctx, shoot)
 		if err != nil {
 			return nil, fmt.Errorf("screenshot %s: %w", url, err)
 		}
