@@ -64,10 +64,11 @@ model:
 
 # screenshots draws docs/img/*.png from a generated month with headless
 # Chromium (internal/screenshots: one shot per picture; add yours there).
-# It installs chromium and CJK fonts with apt when they are missing.
+# It installs chromium, CJK and emoji fonts with apt when they are missing.
 screenshots: deps
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@fc-list :lang=zh | grep -q . || apt-get install -y -qq fonts-noto-cjk
+	@fc-list | grep -qi emoji || apt-get install -y -qq fonts-noto-color-emoji
 	$(GO) run ./internal/screenshots -out docs/img
 
 fmt:

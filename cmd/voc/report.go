@@ -31,12 +31,13 @@ type reportMain struct {
 	week, format, out, lang, zone string
 	every, outDir, linkBase, now  string
 	dsn                           string
-	top                           int
+	top, minCount                 int
 	emerging                      report.EmergingConfig
 }
 
 func newReportMain() *reportMain {
-	return &reportMain{format: report.FormatHTML, lang: "zh", zone: metrics.DefaultZone.String(), top: 10, emerging: report.DefaultEmerging()}
+	e := report.DefaultEmerging()
+	return &reportMain{format: report.FormatHTML, lang: "zh", zone: metrics.DefaultZone.String(), top: 10, emerging: e, minCount: int(e.MinCount)}
 }
 
 func (m *reportMain) Flags(fs *flag.FlagSet) {
@@ -51,7 +52,7 @@ func (m *reportMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.linkBase, "link-base", "", "link quotes to BASE/contacts/ID and BASE/tickets/ID (e.g. the URL of voc serve)")
 	fs.StringVar(&m.now, "now", "", "evaluation time of FCR and repeat rate (RFC 3339 or YYYY-MM-DD in --zone; default: now)")
 	fs.IntVar(&m.emerging.BaselineWeeks, "baseline-weeks", m.emerging.BaselineWeeks, "emerging test: weeks before the report week it compares with")
-	fs.Int64Var(&m.emerging.MinCount, "min-count", m.emerging.MinCount, "emerging test: least count this week")
+	fs.IntVar(&m.minCount, "min-count", m.minCount, "emerging test: least count this week")
 	fs.Float64Var(&m.emerging.MinRatio, "min-ratio", m.emerging.MinRatio, "emerging test: least rate ratio against the baseline")
 	fs.Float64Var(&m.emerging.FDR, "fdr", m.emerging.FDR, "emerging test: Benjamini-Hochberg false discovery rate")
 	clickhouseFlag(fs, &m.dsn)
@@ -80,6 +81,7 @@ func (m *reportMain) Run(ctx context.Context, env *Env, args []string) error {
 	if m.lang != "zh" && m.lang != "en" {
 		return fmt.Errorf("--lang %q: choose zh or en", m.lang)
 	}
+	m.emerging.MinCount = int64(m.minCount)
 	if err := m.emerging.Validate(); err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func main() {
 	chlocal.RunChildIfRequested()
 	out := flag.String("out", "docs/img", "directory for the PNG files")
 	days := flag.Int("days", 35, "days of generated history (from Monday 2026-10-26)")
-	perDay := flag.Int("contacts-per-day", 1500, "generated contacts per day")
+	perDay := flag.Int("contacts-per-day", 800, "generated contacts per day")
 	only := flag.String("only", "", "comma-separated shot names (default: all): "+names())
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
