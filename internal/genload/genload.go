@@ -19,6 +19,10 @@ type Options struct {
 	Workers   int // parallel enrichment; default 2
 	// Progress, if set, is called after each written batch with the records written so far.
 	Progress func(written int64)
+	// Optimize merges every table of the database once the load is done
+	// (OPTIMIZE ... FINAL): queries then read one part per partition, and no
+	// background merge runs while tests read the data.
+	Optimize bool
 }
 
 // Load generates cfg's history and writes it to conn's database with
@@ -30,7 +34,39 @@ func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher p
 	if err != nil {
 		return sum, fmt.Errorf("load generated data: %w", err)
 	}
+	if opt.Optimize {
+		if err := Optimize(ctx, conn); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
+}
+
+// Optimize merges the parts of every MergeTree table of conn's database.
+func Optimize(ctx context.Context, conn driver.Conn) error {
+	rows, err := conn.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name")
+	if err != nil {
+		return fmt.Errorf("list tables to optimize: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if err := conn.Exec(ctx, "OPTIMIZE TABLE `"+t+"` FINAL"); err != nil {
+			return fmt.Errorf("optimize %s: %w", t, err)
+		}
+	}
+	return nil
 }
 
 // NewSink is a generate.Sink that validates, enriches (memoised, see Memo)

@@ -37,7 +37,7 @@ func loadGenerated(t *testing.T, cfg generate.Config) *testenv.DB {
 	t.Helper()
 	db := testenv.NewDB(t)
 	t0 := time.Now()
-	sum, err := genload.Load(context.Background(), db.Conn, cfg, fullEnricher(t), genload.Options{})
+	sum, err := genload.Load(context.Background(), db.Conn, cfg, fullEnricher(t), genload.Options{Optimize: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -241,7 +241,7 @@ func TestPlantedPII(t *testing.T) {
 	ctx := context.Background()
 	sink := genload.NewSink(ctx, db.Conn, fullEnricher(t), genload.Options{})
 	planted := map[string]string{
-		"PHONE": "13912345678", "ID": "110105199003071234", "CARD": luhn("622202123456789"), "EMAIL": "li.wei88@163.com",
+		"PHONE": "13912345678", "ID": idNumber("11010519900307123"), "CARD": luhn("622202123456789"), "EMAIL": "li.wei88@163.com",
 	}
 	texts := []string{
 		"遥控器按了没反应，我电话" + planted["PHONE"] + "，快点处理",
@@ -278,6 +278,9 @@ func TestPlantedPII(t *testing.T) {
 	if err := sink.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if err := genload.Optimize(ctx, db.Conn); err != nil {
+		t.Fatal(err)
+	}
 	for _, lang := range report.Languages {
 		r := build(t, db, "2026-W46", lang)
 		for _, f := range report.Formats {
@@ -294,7 +297,8 @@ func TestPlantedPII(t *testing.T) {
 			if found := findPII(out); len(found) > 0 {
 				t.Errorf("%s %s: personal data in the report: %q", lang, f, found)
 			}
-			if !strings.Contains(out, "[PHONE]") && !strings.Contains(out, "[ID]") && !strings.Contains(out, "[CARD]") && !strings.Contains(out, "[EMAIL]") {
+			plain := strings.ReplaceAll(out, `\`, "") // Markdown escapes the brackets
+			if !strings.Contains(plain, "[PHONE]") && !strings.Contains(plain, "[ID]") && !strings.Contains(plain, "[CARD]") && !strings.Contains(plain, "[EMAIL]") {
 				t.Errorf("%s %s: no redacted quote in the report, so the probe proves nothing", lang, f)
 			}
 		}
@@ -302,6 +306,17 @@ func TestPlantedPII(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// idNumber appends the GB 11643 check character to 17 digits: a resident ID
+// number that passes the checksum, as real ones do.
+func idNumber(first17 string) string {
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(first17[i]-'0') * w
+	}
+	return first17 + string("10X98765432"[sum%11])
+}
 
 // luhn appends the Luhn check digit, so the number is a valid card number.
 func luhn(s string) string {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/voc-analytics/voc/sentiment"
 )
 
 // The rows the report quotes and matches: texts and suggestion posts, not
@@ -116,6 +118,9 @@ func (b *builder) candidates(kind string, from, to time.Time, groups []string) (
 		if err := rows.Scan(&g, &c.Source, &c.IDKind, &c.ID, &c.Text, &c.Lang, &c.Sentiment, &c.Channel, &c.Model, &c.At, &c.Keywords); err != nil {
 			return nil, fmt.Errorf("weekly report %s: read a %s quote candidate: %w", b.opt.Week, kind, err)
 		}
+		// Stored texts are redacted at ingestion; redacting again keeps data
+		// ingested with --enrich none (or by an older redactor) out of the report.
+		c.Text, _ = sentiment.Redact(c.Text)
 		c.At = c.At.In(b.opt.Week.Zone)
 		c.Sentiment = round(c.Sentiment, 3)
 		out[g] = append(out[g], c)
@@ -161,6 +166,8 @@ func (b *builder) posts(w Week) ([]Post, error) {
 		if err := rows.Scan(&p.ID, &p.Title, &p.Body, &p.Department, &p.Tags, &p.Topics, &p.Keywords, &p.PostedAt, &p.Endorsements, &p.Comments, &p.Status); err != nil {
 			return nil, fmt.Errorf("weekly report %s: read a suggestion post: %w", b.opt.Week, err)
 		}
+		p.Title, _ = sentiment.Redact(p.Title)
+		p.Body, _ = sentiment.Redact(p.Body)
 		p.PostedAt = p.PostedAt.In(b.opt.Week.Zone)
 		out = append(out, p)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/voc-analytics/voc/internal/browser"
 	"github.com/voc-analytics/voc/internal/report"
@@ -13,7 +14,11 @@ import (
 // week (2026-W46 with the defaults, when the planted issue starts), on a
 // laptop and on a phone.
 func weeklyReport(ctx context.Context, e *Env) error {
-	w := report.WeekOf(e.Config.Start.AddDate(0, 0, 14))
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return err
+	}
+	w := report.WeekOf(e.Config.Start.AddDate(0, 0, 14).In(zone))
 	r, err := report.Build(ctx, e.Conn, report.Options{Week: w, Lang: "zh", Now: e.Config.Start.AddDate(0, 0, e.Config.Days+30), Log: e.Log})
 	if err != nil {
 		return err
