@@ -74,6 +74,8 @@ func TestMatchSuggestions(t *testing.T) {
 		{ID: "p3", Title: "遥控器", Tags: []string{"remote"}, Endorsements: 99, Status: "rejected"},
 		{ID: "p4", Title: "优化排班", Tags: []string{"process"}, Endorsements: 70, PostedAt: day, Status: "open"},
 		{ID: "p5", Title: "升级提醒", Topics: []string{"remote", "update-firmware"}, Endorsements: 5, PostedAt: day.Add(time.Hour), Status: "under_review"},
+		// names another topic: not matched to remote by its words
+		{ID: "p6", Title: "遥控器没反应时先升级", Tags: []string{"update-firmware"}, Endorsements: 90, PostedAt: day, Status: "open"},
 	}
 	kw := map[string][]string{"remote": {"遥控器", "没反应", "升级"}, "wait-time": {"排队", "等待"}}
 	by, used := MatchSuggestions(posts, kw, []string{"remote", "wait-time"}, 3)

@@ -191,14 +191,16 @@ func funcs(r *Report, html bool) map[string]any {
 			}
 			return ""
 		},
-		"verdictMark": func(v string) string {
-			switch v {
-			case "good":
-				return "🟢"
-			case "bad":
-				return "🔴"
+		"verdictCell": func(h Headline) string {
+			switch {
+			case h.Verdict == "good":
+				return "🟢 " + label(lang, "good")
+			case h.Verdict == "bad":
+				return "🔴 " + label(lang, "bad")
+			case h.Trend == "flat":
+				return "⚪ " + label(lang, "neutral")
 			}
-			return "⚪"
+			return ""
 		},
 		"quoteSourceMD": func(q Quote) string {
 			if u := link(q); u != "" {
