@@ -9,8 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/voc-analytics/voc/internal/generate"
 	"github.com/voc-analytics/voc/internal/genload"
 	"github.com/voc-analytics/voc/internal/localenv"
@@ -113,18 +111,13 @@ func (m *generateMain) toClickHouse(ctx context.Context, env *Env, cfg generate.
 	if err != nil {
 		return err
 	}
-	return withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
-		if _, err := applyMigrations(ctx, env, opts); err != nil {
-			return err
-		}
-		conn, err := clickhouse.Open(opts)
-		if err != nil {
-			return fmt.Errorf("connect to ClickHouse %v: %w", opts.Addr, err)
-		}
-		defer conn.Close()
-		env.Log.Info("writing to clickhouse", "addr", opts.Addr, "database", opts.Auth.Database, "enrich", m.enrich)
-		return m.generate(ctx, env, cfg, genload.NewSink(ctx, conn, enricher, genload.Options{}))
-	})
+	db, err := openClickHouse(ctx, env, m.dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	env.Log.Info("writing to clickhouse", "database", db.Database, "enrich", m.enrich)
+	return m.generate(ctx, env, cfg, genload.NewSink(ctx, db, enricher, genload.Options{}))
 }
 
 func (m *generateMain) generate(ctx context.Context, env *Env, cfg generate.Config, sink generate.Sink) error {

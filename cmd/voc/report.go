@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/voc-analytics/voc/internal/report"
 	"github.com/voc-analytics/voc/metrics"
 )
@@ -147,21 +145,18 @@ func (m *reportMain) Run(ctx context.Context, env *Env, args []string) error {
 }
 
 func (m *reportMain) build(ctx context.Context, env *Env, opt report.Options) (*report.Report, error) {
-	var r *report.Report
-	err := withClickHouse(ctx, env, m.dsn, func(opts *clickhouse.Options) error {
-		conn, err := clickhouse.Open(opts)
-		if err != nil {
-			return fmt.Errorf("connect to ClickHouse %v: %w", opts.Addr, err)
-		}
-		defer conn.Close()
-		t0 := time.Now()
-		r, err = report.Build(ctx, conn, opt)
-		if err == nil {
-			env.Log.Info("weekly report built", "week", r.Week, "top_issues", len(r.TopIssues), "emerging", len(r.Emerging), "took", time.Since(t0).Round(time.Millisecond))
-		}
-		return err
-	})
-	return r, err
+	db, err := openClickHouse(ctx, env, m.dsn, false)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	t0 := time.Now()
+	r, err := report.Build(ctx, db, opt)
+	if err != nil {
+		return nil, err
+	}
+	env.Log.Info("weekly report built", "week", r.Week, "top_issues", len(r.TopIssues), "emerging", len(r.Emerging), "took", time.Since(t0).Round(time.Millisecond))
+	return r, nil
 }
 
 // writeDir writes opt.Week's report in every format to --out-dir.
