@@ -63,9 +63,16 @@ func SelectQuotes(cands []Candidate, n int) []Quote {
 			centroid[k]++
 		}
 	}
+	// Sum in key order: float addition in map order would differ in the last
+	// bit from run to run and could reorder texts of equal typicality.
+	keys := make([]string, 0, len(centroid))
+	for k := range centroid {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
 	norm := 0.0
-	for k, v := range centroid {
-		v /= float64(len(pool))
+	for _, k := range keys {
+		v := centroid[k] / float64(len(pool))
 		centroid[k] = v
 		norm += v * v
 	}
@@ -80,13 +87,18 @@ func SelectQuotes(cands []Candidate, n int) []Quote {
 	for i, c := range pool {
 		kw := map[string]bool{}
 		dot := 0.0
-		for _, k := range uniqueStrings(c.Keywords) {
+		ks := uniqueStrings(c.Keywords)
+		sort.Strings(ks)
+		for _, k := range ks {
 			kw[k] = true
 			dot += centroid[k]
 		}
 		typ := 0.0
 		if len(kw) > 0 && norm > 0 {
-			typ = dot / (norm * math.Sqrt(float64(len(kw))))
+			// Rounded so that texts that are equally typical tie exactly
+			// (whatever order their keywords were summed in) and the tie
+			// rule below decides.
+			typ = math.Round(dot/(norm*math.Sqrt(float64(len(kw))))*1e9) / 1e9
 		}
 		ss[i] = scored{c: c, kw: kw, typ: typ, redac: hasPlaceholder(c.Text)}
 	}
