@@ -18,12 +18,13 @@ import (
 // and `voc report weekly` reports on it in every format, as a user runs them.
 func TestReportWeeklyCommand(t *testing.T) {
 	db := testenv.NewDB(t)
-	dsn := "clickhouse://" + db.Options.Addr[0] + "/" + db.Name
+	dsn := db.DSN()
+	writer := map[string]string{"VOC_CLICKHOUSE_PASSWORD_FILE": db.Server.Writer.PasswordFile}
 	run := func(args ...string) (int, string, string) {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
 		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(string) string { return "" }}
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(k string) string { return writer[k] }}
 		code := Main(context.Background(), env, args)
 		return code, stdout.String(), stderr.String()
 	}

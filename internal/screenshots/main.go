@@ -93,7 +93,7 @@ func run(ctx context.Context, log *slog.Logger, out string, days, perDay int, on
 		return err
 	}
 	defer srv.Stop(context.Background())
-	opts := &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc", Username: "default"},
+	opts := &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc", Username: srv.Writer.User, Password: srv.Writer.Password},
 		DialTimeout: 10 * time.Second, Settings: clickhouse.Settings{"max_execution_time": 600}}
 	ms, err := migrate.Load(vocsql.Migrations, "migrations")
 	if err != nil {
