@@ -8,7 +8,7 @@ RACE_PKGS ?= ./pipeline/... ./internal/localenv/... ./internal/migrate/... ./int
 FUZZTIME ?= 10s
 FUZZ_TARGETS ?= ./pipeline:FuzzDecode ./sentiment:FuzzRedact ./sentiment:FuzzNormalize
 
-.PHONY: all build deps demo test test-race lint bench fmt clean model fuzz
+.PHONY: all build deps demo test test-race lint bench fmt clean model screenshots fuzz
 
 all: build
 
@@ -61,6 +61,15 @@ model:
 	$(GO) run ./cmd/voc sentiment train --holdout 10 \
 		--exclude sentiment/testdata/eval_zh.tsv --exclude sentiment/testdata/eval_en.tsv $(SENT_TRAIN)
 	$(GO) run ./cmd/voc sentiment eval sentiment/testdata/eval_zh.tsv sentiment/testdata/eval_en.tsv
+
+# screenshots draws docs/img/*.png from a generated month with headless
+# Chromium (internal/screenshots: one shot per picture; add yours there).
+# It installs chromium, CJK and emoji fonts with apt when they are missing.
+screenshots: deps
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@fc-list :lang=zh | grep -q . || apt-get install -y -qq fonts-noto-cjk
+	@fc-list | grep -qi emoji || apt-get install -y -qq fonts-noto-color-emoji
+	$(GO) run ./internal/screenshots -out docs/img
 
 fmt:
 	gofmt -w .

@@ -65,6 +65,7 @@ var dimensionDocs = map[string]string{
 	"age":              "age of an open ticket at the end of the range (or now, if earlier): 0-1d | 1-3d | 3-5d | 5d+",
 	"post":             "suggestion post id",
 	"title":            "suggestion post title",
+	"term":             "a keyword of a customer message (text analytics); a message counts under each of its keywords",
 }
 
 // DimensionDoc says what a dimension's values are.
@@ -182,6 +183,7 @@ var grains = map[string]grain{
 		alias: "m", time: "m.occurred_at",
 		dims: with(with(timeDims(), contactDims("dim_c", "contact")), map[string]dimension{
 			"topic": {expr: "dim_sc.topic", joins: []string{"contact", "topic"}},
+			"term":  {expr: "arrayJoin(m.keywords)", filter: "hasAny(m.keywords, {p})"},
 		}),
 		joins: []join{
 			{"contact", fmt.Sprintf(contactOfJoin, 7, "m")},

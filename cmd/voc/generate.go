@@ -10,13 +10,15 @@ import (
 	"time"
 
 	"github.com/voc-analytics/voc/internal/generate"
+	"github.com/voc-analytics/voc/internal/genload"
 	"github.com/voc-analytics/voc/internal/localenv"
+	"github.com/voc-analytics/voc/pipeline/enrich"
 )
 
 func init() {
 	register(&command{
 		Name:    "generate",
-		Summary: "generate realistic contacts, tickets, surveys and suggestions (to Kafka or JSONL files)",
+		Summary: "generate realistic contacts, tickets, surveys and suggestions (to Kafka, JSONL files, or straight into ClickHouse)",
 		Usage:   "[flags]",
 		New:     func() Invocation { return newGenerateMain() },
 	})
@@ -31,11 +33,13 @@ type generateMain struct {
 	rate      float64
 	follow    bool
 	batchSize int
+	dsn       string
+	enrich    string
 }
 
 func newGenerateMain() *generateMain {
 	cfg := generate.DefaultConfig()
-	return &generateMain{cfg: cfg, start: cfg.Start.Format(time.DateOnly), to: "kafka", batchSize: 1000}
+	return &generateMain{cfg: cfg, start: cfg.Start.Format(time.DateOnly), to: "kafka", batchSize: 1000, enrich: enrich.Full}
 }
 
 func (m *generateMain) Flags(fs *flag.FlagSet) {
@@ -44,7 +48,7 @@ func (m *generateMain) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.ContactsPerDay, "contacts-per-day", cfg.ContactsPerDay, "average contacts (chats and calls) per day")
 	fs.StringVar(&m.start, "start", m.start, "first day (YYYY-MM-DD, Asia/Shanghai)")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed: the same seed and flags give byte-identical events")
-	fs.StringVar(&m.to, "to", m.to, "output: kafka or jsonl")
+	fs.StringVar(&m.to, "to", m.to, "output: kafka, jsonl, or clickhouse (straight into the tables through the pipeline's validation and --enrich, without Kafka)")
 	fs.StringVar(&m.out, "out", m.out, "directory for --to jsonl (one <topic>.jsonl file per topic)")
 	fs.StringVar(&m.brokers, "brokers", m.brokers, "Kafka bootstrap brokers host:port,... (default $VOC_KAFKA_BROKERS, else a running 'voc local')")
 	fs.Float64Var(&m.rate, "rate", m.rate, "messages per second; 0 = as fast as possible")
@@ -54,6 +58,8 @@ func (m *generateMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.EmergingModel, "emerging-model", cfg.EmergingModel, "model hit by the emerging issue")
 	fs.IntVar(&cfg.EmergingFromDay, "emerging-from-day", cfg.EmergingFromDay, "day (0-based) the emerging issue starts")
 	fs.IntVar(&m.batchSize, "batch-size", m.batchSize, "Kafka producer batch size")
+	clickhouseFlag(fs, &m.dsn)
+	fs.StringVar(&m.enrich, "enrich", m.enrich, "text analytics for --to clickhouse: "+enrich.Choices)
 }
 
 func (m *generateMain) Run(ctx context.Context, env *Env, args []string) error {
@@ -69,6 +75,9 @@ func (m *generateMain) Run(ctx context.Context, env *Env, args []string) error {
 	// A bad configuration fails before any file or connection is opened.
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if m.to == "clickhouse" {
+		return m.toClickHouse(ctx, env, cfg)
 	}
 	var sink generate.Sink
 	switch m.to {
@@ -91,8 +100,27 @@ func (m *generateMain) Run(ctx context.Context, env *Env, args []string) error {
 		}
 		env.Log.Info("producing to kafka", "brokers", addrs)
 	default:
-		return fmt.Errorf("--to %q: want kafka or jsonl", m.to)
+		return fmt.Errorf("--to %q: want kafka, jsonl or clickhouse", m.to)
 	}
+	return m.generate(ctx, env, cfg, sink)
+}
+
+// toClickHouse writes the history straight into ClickHouse (migrated first).
+func (m *generateMain) toClickHouse(ctx context.Context, env *Env, cfg generate.Config) error {
+	enricher, err := enrich.New(m.enrich)
+	if err != nil {
+		return err
+	}
+	db, err := openClickHouse(ctx, env, m.dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	env.Log.Info("writing to clickhouse", "database", db.Database, "enrich", m.enrich)
+	return m.generate(ctx, env, cfg, genload.NewSink(ctx, db, enricher, genload.Options{}))
+}
+
+func (m *generateMain) generate(ctx context.Context, env *Env, cfg generate.Config, sink generate.Sink) error {
 	opt := generate.Options{Rate: m.rate, Follow: m.follow}
 	if isTerminal(env.Stderr) {
 		opt.Progress = progressPrinter(env.Stderr)

@@ -99,7 +99,7 @@ func TestGenerateCommand(t *testing.T) {
 		{name: "kafka flag", args: []string{"--days", "1", "--contacts-per-day", "200", "--brokers", "{brokers}"}, wantOut: "voc.suggestions", sink: "kafka"},
 		{name: "kafka env", args: []string{"--days", "1", "--contacts-per-day", "100"}, env: map[string]string{"VOC_KAFKA_BROKERS": "{brokers}"}, wantOut: "total", sink: "kafka"},
 		{name: "jsonl needs out", args: []string{"--to", "jsonl"}, wantCode: 1, wantErr: "--out"},
-		{name: "unknown output", args: []string{"--to", "csv"}, wantCode: 1, wantErr: "want kafka or jsonl"},
+		{name: "unknown output", args: []string{"--to", "csv"}, wantCode: 1, wantErr: "want kafka, jsonl or clickhouse"},
 		{name: "bad start", args: []string{"--start", "26.10.2026", "--to", "jsonl", "--out", "{dir}"}, wantCode: 1, wantErr: "YYYY-MM-DD"},
 		{name: "bad malformed rate", args: []string{"--malformed-rate", "2", "--to", "jsonl", "--out", "{dir}"}, wantCode: 1, wantErr: "malformed rate"},
 	}

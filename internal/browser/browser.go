@@ -44,7 +44,8 @@ type Options struct {
 	Width, Height int           // viewport in CSS pixels; default 1280 x 900
 	Scale         float64       // device scale factor; default 1
 	Mobile        bool          // emulate a phone (touch, mobile viewport)
-	Screenshot    bool          // take a full-page PNG screenshot
+	Screenshot    bool          // take a PNG screenshot of the viewport
+	FullPage      bool          // with Screenshot: of the whole page
 	Settle        time.Duration // extra wait after the load event, for pages that draw with scripts; default 300 ms
 	WaitVisible   string        // optional CSS selector to wait for before the screenshot
 	Timeout       time.Duration // whole load; default 60 s
@@ -159,7 +160,11 @@ func Load(ctx context.Context, binary, url string, opt Options) (*Result, error)
 		res.Value = raw
 	}
 	if opt.Screenshot {
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+		shoot := chromedp.CaptureScreenshot()
+		if opt.FullPage {
+			shoot = chromedp.FullScreenshot(100)
+		}
+		png, err := chromedp.Run(bctx, shoot)
 		if err != nil {
 			return nil, fmt.Errorf("screenshot %s: %w", url, err)
 		}

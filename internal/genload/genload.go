@@ -19,12 +19,60 @@ type Options struct {
 	Workers   int // parallel enrichment; default 2
 	// Progress, if set, is called after each written batch with the records written so far.
 	Progress func(written int64)
+	// Optimize merges every table of the database once the load is done
+	// (OPTIMIZE ... FINAL): queries then read one part per partition, and no
+	// background merge runs while tests read the data.
+	Optimize bool
 }
 
 // Load generates cfg's history and writes it to conn's database with
 // enricher (nil: texts stored as generated, which only test data without
-// personal data may do). It returns the generator's summary.
+// personal data may do), memoised by text (see Memo). It returns the
+// generator's summary.
 func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher pipeline.Enricher, opt Options) (*generate.Summary, error) {
+	sum, err := generate.Run(ctx, cfg, NewSink(ctx, conn, enricher, opt), generate.Options{})
+	if err != nil {
+		return sum, fmt.Errorf("load generated data: %w", err)
+	}
+	if opt.Optimize {
+		if err := Optimize(ctx, conn); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// Optimize merges the parts of every MergeTree table of conn's database.
+func Optimize(ctx context.Context, conn driver.Conn) error {
+	rows, err := conn.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name")
+	if err != nil {
+		return fmt.Errorf("list tables to optimize: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if err := conn.Exec(ctx, "OPTIMIZE TABLE `"+t+"` FINAL"); err != nil {
+			return fmt.Errorf("optimize %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// NewSink is a generate.Sink that validates, enriches (memoised, see Memo)
+// and writes the generated messages to conn's database in batches: `voc generate
+// --to clickhouse`.
+func NewSink(ctx context.Context, conn driver.Conn, enricher pipeline.Enricher, opt Options) generate.Sink {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 20000
 	}
@@ -34,18 +82,13 @@ func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher p
 	if enricher == nil {
 		enricher = pipeline.NopEnricher{}
 	}
-	end := cfg.Start.AddDate(0, 0, cfg.Days)
+	enricher = Memo(enricher)
 	lim := pipeline.DefaultLimits()
 	// Generated histories lie in the past or future of the wall clock: accept
 	// all of it, as `voc demo` does.
 	lim.MaxPast = 100 * 365 * 24 * time.Hour
-	lim.Now = func() time.Time { return end.Add(time.Hour) }
-	s := &sink{ctx: ctx, w: chsink.NewSink(conn), enricher: enricher, lim: lim, opt: opt, offsets: map[string]int64{}}
-	sum, err := generate.Run(ctx, cfg, s, generate.Options{})
-	if err != nil {
-		return sum, fmt.Errorf("load generated data: %w", err)
-	}
-	return sum, nil
+	lim.MaxFuture = lim.MaxPast
+	return &sink{ctx: ctx, w: chsink.NewSink(conn), enricher: enricher, lim: lim, opt: opt, offsets: map[string]int64{}}
 }
 
 type sink struct {

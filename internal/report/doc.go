@@ -17,4 +17,14 @@
 // chosen by typicality against the group's keyword centroid (SelectQuotes);
 // suggestions match by topic or keywords (MatchSuggestions). MethodText
 // states all of it in the report's footnote; docs/report.md explains it.
+//
+// A web handler serves a week as `voc report weekly` writes it:
+//
+//	w, err := report.ParseWeek("2026-W46", zone)
+//	r, err := report.Build(ctx, conn, report.Options{Week: w, Lang: "zh"})
+//	if errors.Is(err, report.ErrNoData) { /* 404 with err.Error() */ }
+//	err = report.RenderHTML(rw, r) // or RenderMarkdown, RenderJSON
+//
+// Build runs a few dozen registry queries (seconds on a month of data);
+// cache the value per week if a page is hit often.
 package report

@@ -11,6 +11,7 @@ var labels = map[string][2]string{
 	"vs_prev":             {"对比上周", "vs previous week"},
 	"target":              {"目标", "target"},
 	"top_issues":          {"热点问题", "Top issues"},
+	"details":             {"热点问题详情", "Top issues in detail"},
 	"rank":                {"排名", "#"},
 	"topic":               {"问题主题", "Topic"},
 	"contacts":            {"联络量", "Contacts"},

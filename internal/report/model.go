@@ -42,6 +42,9 @@ type Headline struct {
 	Trend     string   `json:"trend"`      // up | down | flat | unknown
 	Verdict   string   `json:"verdict"`    // good | bad | neutral: the trend read with the direction
 	Target    *float64 `json:"target,omitempty"`
+	// PendingUntil is when a figure that waits for the repeat window (FCR)
+	// will be known, while it is not yet: "2026-11-23".
+	PendingUntil string `json:"pending_until,omitempty"`
 }
 
 // TopIssue is one of the week's top issue topics by contacts.
@@ -82,9 +85,10 @@ type Count struct {
 
 // Quote is a redacted customer text with where it came from.
 type Quote struct {
-	Source     string    `json:"source"` // contact | ticket | survey
-	ID         string    `json:"id"`     // contact or ticket id (a survey links to its contact or ticket)
-	Text       string    `json:"text"`   // redacted at ingestion; never the raw text
+	Source     string    `json:"source"`  // contact | ticket | survey
+	ID         string    `json:"id"`      // contact or ticket id (a survey comment gives the contact or ticket it was about)
+	IDKind     string    `json:"id_kind"` // contact | ticket: what ID is
+	Text       string    `json:"text"`    // redacted at ingestion; never the raw text
 	Lang       string    `json:"lang"`
 	Sentiment  float64   `json:"sentiment"`
 	Channel    string    `json:"channel,omitempty"`
@@ -98,7 +102,7 @@ type Quote struct {
 type Emerging struct {
 	Kind          string   `json:"kind"` // topic | category | model | term
 	Name          string   `json:"name"`
-	Model         string   `json:"model,omitempty"` // kind model: the product model
+	Model         string   `json:"model,omitempty"` // kind model: the product model; kind category: the model with most of its contacts this week, if more than half
 	Topic         string   `json:"topic,omitempty"` // kind model: the topic; kind category: the category's topic
 	Title         string   `json:"title"`
 	Count         int64    `json:"count"`          // this week

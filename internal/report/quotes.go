@@ -63,9 +63,16 @@ func SelectQuotes(cands []Candidate, n int) []Quote {
 			centroid[k]++
 		}
 	}
+	// Sum in key order: float addition in map order would differ in the last
+	// bit from run to run and could reorder texts of equal typicality.
+	keys := make([]string, 0, len(centroid))
+	for k := range centroid {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
 	norm := 0.0
-	for k, v := range centroid {
-		v /= float64(len(pool))
+	for _, k := range keys {
+		v := centroid[k] / float64(len(pool))
 		centroid[k] = v
 		norm += v * v
 	}
@@ -80,13 +87,18 @@ func SelectQuotes(cands []Candidate, n int) []Quote {
 	for i, c := range pool {
 		kw := map[string]bool{}
 		dot := 0.0
-		for _, k := range uniqueStrings(c.Keywords) {
+		ks := uniqueStrings(c.Keywords)
+		sort.Strings(ks)
+		for _, k := range ks {
 			kw[k] = true
 			dot += centroid[k]
 		}
 		typ := 0.0
 		if len(kw) > 0 && norm > 0 {
-			typ = dot / (norm * math.Sqrt(float64(len(kw))))
+			// Rounded so that texts that are equally typical tie exactly
+			// (whatever order their keywords were summed in) and the tie
+			// rule below decides.
+			typ = math.Round(dot/(norm*math.Sqrt(float64(len(kw))))*1e9) / 1e9
 		}
 		ss[i] = scored{c: c, kw: kw, typ: typ, redac: hasPlaceholder(c.Text)}
 	}
@@ -127,21 +139,28 @@ func SelectQuotes(cands []Candidate, n int) []Quote {
 	return out
 }
 
-// TopKeywords returns the k keywords most texts of cands carry (ties by name).
-func TopKeywords(cands []Candidate, k int) []string {
-	df := map[string]int{}
-	for _, c := range cands {
-		for _, w := range uniqueStrings(c.Keywords) {
-			df[w]++
+// TopKeywords returns the k keywords that best distinguish cands from
+// background (texts of all groups): among keywords at least twice as
+// frequent in cands as in background, those with the highest
+// df * log(lift), where df is the number of texts of cands carrying the
+// keyword and lift its share in cands over its share in background. Words
+// every group uses ("客服", "麻烦") are thereby left out. Ties by name.
+func TopKeywords(cands, background []Candidate, k int) []string {
+	df, bg := docFreq(cands), docFreq(background)
+	n, nb := float64(len(cands)), float64(len(background))
+	score := map[string]float64{}
+	var words []string
+	for w, d := range df {
+		lift := (float64(d) / n) / ((float64(bg[w]) + 1) / (nb + 1))
+		if d < 2 || lift < 2 {
+			continue
 		}
-	}
-	words := make([]string, 0, len(df))
-	for w := range df {
+		score[w] = float64(d) * math.Log(lift)
 		words = append(words, w)
 	}
 	sort.Slice(words, func(a, b int) bool {
-		if df[words[a]] != df[words[b]] {
-			return df[words[a]] > df[words[b]]
+		if score[words[a]] != score[words[b]] {
+			return score[words[a]] > score[words[b]]
 		}
 		return words[a] < words[b]
 	})
@@ -149,6 +168,16 @@ func TopKeywords(cands []Candidate, k int) []string {
 		words = words[:k]
 	}
 	return words
+}
+
+func docFreq(cands []Candidate) map[string]int {
+	df := map[string]int{}
+	for _, c := range cands {
+		for _, w := range uniqueStrings(c.Keywords) {
+			df[w]++
+		}
+	}
+	return df
 }
 
 func jaccard(a, b map[string]bool) float64 {

@@ -45,8 +45,24 @@ func TestSelectQuotes(t *testing.T) {
 	if q := SelectQuotes(nil, 3); q != nil {
 		t.Errorf("no candidates: %v", q)
 	}
-	if kw := TopKeywords(cands, 2); len(kw) != 2 || kw[0] != "遥控器" || kw[1] != "没反应" {
-		t.Errorf("top keywords = %v", kw)
+	// Background: 7 texts with 遥控器 (4 of them also 声音) and c1 (遥控器,
+	// 没反应, 电池): df 遥控器 8, 声音 4, 没反应 1, 电池 1 over 8 texts. In
+	// cands (8 texts), lift = (df/8) / ((bg df + 1)/9):
+	//   遥控器 df 7: 0.875 / 1 = 0.875, common to all: left out;
+	//   没反应 df 4: 0.5 / (2/9) = 2.25, score 4 ln 2.25 = 3.24;
+	//   升级 df 2: 0.25 / (1/9) = 2.25, score 2 ln 2.25 = 1.62;
+	//   电池 df 2: 0.25 / (2/9) = 1.125 < 2: left out; 配对, 声音 df 1: too rare.
+	var bg []Candidate
+	for i := range 7 {
+		bg = append(bg, cand("b", "x", "遥控器"))
+		if i < 4 {
+			bg[i].Keywords = append(bg[i].Keywords, "声音")
+		}
+	}
+	bg = append(bg, cands...)
+	bg = bg[:8]
+	if kw := TopKeywords(cands, bg, 3); len(kw) != 2 || kw[0] != "没反应" || kw[1] != "升级" {
+		t.Errorf("top keywords = %v, want [没反应 升级]", kw)
 	}
 }
 
@@ -58,6 +74,8 @@ func TestMatchSuggestions(t *testing.T) {
 		{ID: "p3", Title: "遥控器", Tags: []string{"remote"}, Endorsements: 99, Status: "rejected"},
 		{ID: "p4", Title: "优化排班", Tags: []string{"process"}, Endorsements: 70, PostedAt: day, Status: "open"},
 		{ID: "p5", Title: "升级提醒", Topics: []string{"remote", "update-firmware"}, Endorsements: 5, PostedAt: day.Add(time.Hour), Status: "under_review"},
+		// names another topic: not matched to remote by its words
+		{ID: "p6", Title: "遥控器没反应时先升级", Tags: []string{"update-firmware"}, Endorsements: 90, PostedAt: day, Status: "open"},
 	}
 	kw := map[string][]string{"remote": {"遥控器", "没反应", "升级"}, "wait-time": {"排队", "等待"}}
 	by, used := MatchSuggestions(posts, kw, []string{"remote", "wait-time"}, 3)

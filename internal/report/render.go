@@ -112,8 +112,19 @@ func funcs(r *Report, html bool) map[string]any {
 		return r.Links(q)
 	}
 	m := map[string]any{
-		"l":           func(key string) string { return label(lang, key) },
-		"value":       func(h Headline) string { return fmtValue(h.Value, h.Unit) },
+		"l": func(key string) string { return label(lang, key) },
+		"value": func(h Headline) string {
+			if h.Value == nil && h.PendingUntil != "" {
+				return "…"
+			}
+			return fmtValue(h.Value, h.Unit)
+		},
+		"pending": func(h Headline) string {
+			if h.PendingUntil == "" {
+				return ""
+			}
+			return fmt.Sprintf(label(lang, "pending"), h.PendingUntil)
+		},
 		"change":      fmtChange,
 		"target":      func(h Headline) string { return fmtValue(h.Target, h.Unit) },
 		"arrow":       arrow,
@@ -171,14 +182,25 @@ func funcs(r *Report, html bool) map[string]any {
 			return strings.Join(parts, " · ")
 		},
 		"md": mdEscape,
-		"verdictMark": func(v string) string {
-			switch v {
-			case "good":
-				return "🟢"
-			case "bad":
-				return "🔴"
+		"verdict": func(h Headline) string {
+			switch {
+			case h.Trend == "flat":
+				return label(lang, "neutral")
+			case h.Verdict == "good" || h.Verdict == "bad":
+				return label(lang, h.Verdict)
 			}
-			return "⚪"
+			return ""
+		},
+		"verdictCell": func(h Headline) string {
+			switch {
+			case h.Verdict == "good":
+				return "🟢 " + label(lang, "good")
+			case h.Verdict == "bad":
+				return "🔴 " + label(lang, "bad")
+			case h.Trend == "flat":
+				return "⚪ " + label(lang, "neutral")
+			}
+			return ""
 		},
 		"quoteSourceMD": func(q Quote) string {
 			if u := link(q); u != "" {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +99,27 @@ func TestRenderFormats(t *testing.T) {
 	var buf bytes.Buffer
 	if err := Render(&buf, r, "pdf"); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+// TestLabelsComplete: every label the templates ask for exists in both
+// languages (an unknown key would print the key itself).
+func TestLabelsComplete(t *testing.T) {
+	re := regexp.MustCompile(`\{\{-?\s*l "([a-z_]+)"`)
+	for _, name := range []string{"templates/report.html.tmpl", "templates/report.md.tmpl"} {
+		b, err := templateFS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if l, ok := labels[m[1]]; !ok || l[0] == "" || l[1] == "" {
+				t.Errorf("%s: label %q missing", name, m[1])
+			}
+		}
+	}
+	for _, k := range []string{"kind_topic", "kind_category", "kind_model", "kind_term", "good", "bad", "neutral", "status_open", "source_contact", "source_ticket", "source_survey"} {
+		if _, ok := labels[k]; !ok {
+			t.Errorf("label %q missing", k)
+		}
 	}
 }

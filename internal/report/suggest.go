@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/voc-analytics/voc/internal/catalog"
 )
 
 // Post is an employee suggestion post as of the end of the report's week.
@@ -17,8 +19,8 @@ type Post struct {
 
 // Suggestion matching, stated in docs/report.md: a post matches a topic when
 // the topic is among its tags or its text-analytics topics ("topic"), or
-// else when at least two of the topic's ten most frequent keywords this week
-// are among the post's keywords or appear in its title or body ("keywords").
+// else, for a post that names no topic at all, when at least two of the
+// topic's ten most distinctive keywords this week (TopKeywords) are among the post's keywords or appear in its title or body ("keywords").
 // Rejected posts are left out. Per topic the report lists up to three
 // matches: topic matches first, then by endorsements, newest first.
 const (
@@ -51,6 +53,9 @@ func MatchSuggestions(posts []Post, topicKeywords map[string][]string, topics []
 			if contains(p.Tags, topic) || contains(p.Topics, topic) {
 				ms = append(ms, match{p, 2})
 				continue
+			}
+			if namesTopic(p) {
+				continue // the author or the text analytics said what it is about: another topic
 			}
 			text := strings.ToLower(p.Title + "\n" + p.Body)
 			n := 0
@@ -101,6 +106,16 @@ func MatchSuggestions(posts []Post, topicKeywords map[string][]string, topics []
 		out = append(out, *used[id])
 	}
 	return byTopic, out
+}
+
+// namesTopic reports whether a post's tags or topics name an issue topic.
+func namesTopic(p *Post) bool {
+	for _, t := range append(append([]string{}, p.Tags...), p.Topics...) {
+		if _, ok := catalog.TopicByID(t); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(xs []string, x string) bool {
