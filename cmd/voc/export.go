@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/voc-analytics/voc/internal/chlocal"
+	"github.com/voc-analytics/voc/internal/export"
+	"github.com/voc-analytics/voc/internal/localenv"
+	"github.com/voc-analytics/voc/internal/progress"
+)
+
+func init() {
+	register(&command{
+		Name:    "export",
+		Summary: "stream a table, a query or metrics from ClickHouse into Parquet (zstd), Arrow IPC or CSV, as the read-only analyst",
+		Usage:   "(--table NAME | --query SQL | --metric NAME ...) [--from T --to T] [--format parquet|arrow|arrow-file|csv] --out FILE",
+		New:     func() Invocation { return newExportMain() },
+	})
+}
+
+type exportMain struct {
+	table, query, queryFile string
+	metrics                 nameList
+	from, to, zone          string
+	timeColumn, final       string
+	format, out             string
+	compression             string
+	rowGroup                int64
+	dsn                     string
+}
+
+func newExportMain() *exportMain {
+	return &exportMain{zone: "Asia/Shanghai", final: "auto", rowGroup: export.DefaultRowGroupRows}
+}
+
+// nameList is a repeatable flag that also splits on commas.
+type nameList []string
+
+func (s *nameList) String() string { return strings.Join(*s, ",") }
+func (s *nameList) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*s = append(*s, p)
+		}
+	}
+	return nil
+}
+
+func (m *exportMain) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&m.table, "table", "", "table or view to export, e.g. contacts or voc.messages (ReplacingMergeTree tables are read with FINAL: see --final)")
+	fs.StringVar(&m.query, "query", "", "SELECT to export; --from/--to are available to it as {from:DateTime64(3)} and {to:DateTime64(3)}")
+	fs.StringVar(&m.queryFile, "query-file", "", "file holding the SELECT to export (instead of --query)")
+	fs.Var(&m.metrics, "metric", "metric from the registry to export (repeat or comma-separate); see 'voc metrics'")
+	fs.StringVar(&m.from, "from", "", "start of the time range, inclusive: YYYY-MM-DD (midnight in --zone) or RFC 3339")
+	fs.StringVar(&m.to, "to", "", "end of the time range, exclusive")
+	fs.StringVar(&m.zone, "zone", m.zone, "time zone of dates given to --from/--to")
+	fs.StringVar(&m.timeColumn, "time-column", "", "column --from/--to apply to for --table (default: the table's event time, e.g. occurred_at or started_at)")
+	fs.StringVar(&m.final, "final", m.final, "read --table with FINAL: auto (ReplacingMergeTree and kin), always, never")
+	fs.StringVar(&m.format, "format", "", "parquet | arrow (IPC stream) | arrow-file (IPC file, no dictionaries) | csv (default: from --out's extension, else parquet)")
+	fs.StringVar(&m.out, "out", "", "output file ('-' for stdout); written under a temporary name and renamed when complete")
+	fs.StringVar(&m.compression, "compression", "", "parquet: zstd (default), snappy, gzip, lz4, brotli, none; arrow: none (default), zstd, lz4")
+	fs.Int64Var(&m.rowGroup, "row-group-rows", m.rowGroup, "rows per Parquet row group (bounds the writer's memory)")
+	clickhouseFlag(fs, &m.dsn)
+}
+
+func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q (quote the SQL of --query)", args)
+	}
+	if m.out == "" {
+		return errors.New("--out FILE is required ('-' for stdout)")
+	}
+	format, err := m.outputFormat()
+	if err != nil {
+		return err
+	}
+	zone, err := time.LoadLocation(m.zone)
+	if err != nil {
+		return fmt.Errorf("--zone %q: %w", m.zone, err)
+	}
+	rng := export.TimeRange{Column: m.timeColumn}
+	if rng.From, err = export.ParseTime(m.from, zone); err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	if rng.To, err = export.ParseTime(m.to, zone); err != nil {
+		return fmt.Errorf("--to: %w", err)
+	}
+	if m.queryFile != "" {
+		b, err := readFileArg(m.queryFile)
+		if err != nil {
+			return err
+		}
+		m.query = b
+	}
+	sources := 0
+	for _, set := range []bool{m.table != "", m.query != "", len(m.metrics) > 0} {
+		if set {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return errors.New("give exactly one of --table, --query (or --query-file) and --metric")
+	}
+	return withAnalystHTTP(ctx, env, m.dsn, func(c *export.Client) error {
+		var req export.Request
+		switch {
+		case m.table != "":
+			req, err = export.TableRequest(ctx, c, m.table, export.TableOptions{Range: rng, Final: m.final})
+		case m.query != "":
+			req = export.QueryRequest(m.query, rng)
+		default:
+			req, err = metricRequest(m.metrics, rng, zone)
+		}
+		if err != nil {
+			return err
+		}
+		bar := progress.New(ctx, env.Stderr, env.Log, "export", progress.Options{Unit: "rows"})
+		opt := export.Options{Format: format, Compression: m.compression, RowGroupRows: m.rowGroup, Log: env.Log,
+			Progress: func(p export.Progress) {
+				bar.Update(p.Rows, p.Total, fmt.Sprintf("read %s, wrote %s", progress.Bytes(p.BytesIn), progress.Bytes(p.BytesOut)))
+			}}
+		st, err := export.File(ctx, c, req, m.out, opt)
+		if err != nil {
+			bar.Abort()
+			return err
+		}
+		bar.Done()
+		secs := max(st.Elapsed.Seconds(), 1e-9)
+		env.Log.Info("export written", "out", m.out, "format", format, "rows", st.Rows, "bytes", st.BytesOut,
+			"seconds", fmt.Sprintf("%.2f", secs), "rows_per_s", int64(float64(st.Rows)/secs),
+			"read_mb_per_s", fmt.Sprintf("%.1f", float64(st.BytesIn)/secs/1e6))
+		return nil
+	})
+}
+
+func (m *exportMain) outputFormat() (export.Format, error) {
+	if m.format != "" {
+		return export.ParseFormat(m.format)
+	}
+	switch strings.ToLower(filepath.Ext(m.out)) {
+	case ".arrows":
+		return export.Arrow, nil
+	case ".arrow", ".feather", ".ipc":
+		return export.ArrowFile, nil
+	case ".csv":
+		return export.CSV, nil
+	}
+	return export.Parquet, nil
+}
+
+// withAnalystHTTP resolves ClickHouse as withClickHouse does and hands fn a
+// client for its HTTP interface (export reads ClickHouse's ArrowStream
+// output over HTTP).
+func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag string, fn func(*export.Client) error) error {
+	dsn, err := localenv.ClickHouseDSN(dsnFlag, env.Getenv)
+	if err == nil {
+		opts, err := localenv.ClickHouseOptions(dsn, env.Getenv)
+		if err != nil {
+			return err
+		}
+		httpAddr := ""
+		if st, err := localenv.ReadState(env.Getenv); err == nil && len(opts.Addr) > 0 && opts.Addr[0] == st.ClickHouse {
+			httpAddr = st.ClickHouseHTTP
+		}
+		c, err := export.NewClient(opts, httpAddr)
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	}
+	if !errors.Is(err, localenv.ErrNotFound) {
+		return err
+	}
+	dataDir := filepath.Join(defaultDataDir(env.Getenv), "clickhouse")
+	env.Log.Info("no ClickHouse configured: starting the embedded one", "data_dir", dataDir)
+	srv, err := chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: env.Log})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop(context.Background())
+	opts, err := localenv.ClickHouseOptions(srv.DSN("voc"), env.Getenv)
+	if err != nil {
+		return err
+	}
+	c, err := export.NewClient(opts, srv.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	return fn(c)
+}
+
+func readFileArg(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read query file: %w", err)
+	}
+	return string(b), nil
+}
