@@ -33,7 +33,7 @@ type exportMain struct {
 	format, out             string
 	compression             string
 	rowGroup                int64
-	dsn                     string
+	dsn, httpAddr           string
 }
 
 func newExportMain() *exportMain {
@@ -68,6 +68,7 @@ func (m *exportMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.compression, "compression", "", "parquet: zstd (default), snappy, gzip, lz4, brotli, none; arrow: none (default), zstd, lz4")
 	fs.Int64Var(&m.rowGroup, "row-group-rows", m.rowGroup, "rows per Parquet row group (bounds the writer's memory)")
 	clickhouseFlag(fs, &m.dsn)
+	fs.StringVar(&m.httpAddr, "clickhouse-http", "", "host:port of the HTTP interface of the server a native --clickhouse DSN names (default $VOC_CLICKHOUSE_HTTP, else a running 'voc local', else port 8123; an http:// DSN needs none)")
 }
 
 func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
@@ -108,7 +109,10 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 	if sources != 1 {
 		return errors.New("give exactly one of --table, --query (or --query-file) and --metric")
 	}
-	return withAnalystHTTP(ctx, env, m.dsn, func(c *export.Client) error {
+	if m.httpAddr == "" {
+		m.httpAddr = env.Getenv("VOC_CLICKHOUSE_HTTP")
+	}
+	return withAnalystHTTP(ctx, env, m.dsn, m.httpAddr, func(c *export.Client) error {
 		var req export.Request
 		switch {
 		case m.table != "":
@@ -158,15 +162,14 @@ func (m *exportMain) outputFormat() (export.Format, error) {
 // withAnalystHTTP resolves ClickHouse as withClickHouse does and hands fn a
 // client for its HTTP interface (export reads ClickHouse's ArrowStream
 // output over HTTP).
-func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag string, fn func(*export.Client) error) error {
+func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn func(*export.Client) error) error {
 	dsn, err := localenv.ClickHouseDSN(dsnFlag, env.Getenv)
 	if err == nil {
 		opts, err := localenv.ClickHouseOptions(dsn, env.Getenv)
 		if err != nil {
 			return err
 		}
-		httpAddr := ""
-		if st, err := localenv.ReadState(env.Getenv); err == nil && len(opts.Addr) > 0 && opts.Addr[0] == st.ClickHouse {
+		if st, err := localenv.ReadState(env.Getenv); err == nil && httpAddr == "" && len(opts.Addr) > 0 && opts.Addr[0] == st.ClickHouse {
 			httpAddr = st.ClickHouseHTTP
 		}
 		c, err := export.NewClient(opts, httpAddr)

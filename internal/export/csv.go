@@ -40,17 +40,22 @@ func newCSVWriter(w io.Writer, schema *arrow.Schema) *csvWriter {
 	return c
 }
 
-func (c *csvWriter) Write(rec arrow.RecordBatch) error {
-	if !c.header {
-		for i, f := range c.schema.Fields() {
-			if i > 0 {
-				c.w.WriteByte(',')
-			}
-			c.field(f.Name, false)
-		}
-		c.w.WriteString("\r\n")
-		c.header = true
+func (c *csvWriter) writeHeader() {
+	if c.header {
+		return
 	}
+	for i, f := range c.schema.Fields() {
+		if i > 0 {
+			c.w.WriteByte(',')
+		}
+		c.field(f.Name, false)
+	}
+	c.w.WriteString("\r\n")
+	c.header = true
+}
+
+func (c *csvWriter) Write(rec arrow.RecordBatch) error {
+	c.writeHeader()
 	cols := rec.Columns()
 	for row := 0; row < int(rec.NumRows()); row++ {
 		for i, col := range cols {
@@ -161,4 +166,8 @@ func (c *csvWriter) field(s string, quoteEmpty bool) {
 	c.w.WriteString(s)
 }
 
-func (c *csvWriter) Close() error { return c.w.Flush() }
+// Close writes the header if no row came, and flushes.
+func (c *csvWriter) Close() error {
+	c.writeHeader()
+	return c.w.Flush()
+}

@@ -168,7 +168,11 @@ func Write(ctx context.Context, c *Client, req Request, w io.Writer, opt Options
 	}
 	defer rdr.Release()
 
-	dicts := opt.Format == Parquet || opt.Format == Arrow
+	// Arrow streams carry dictionaries anywhere; arrow-go's Parquet writer
+	// fails on a list of dictionaries whose batch has no elements, so
+	// Parquet gets them at the top level only (its pages are
+	// dictionary-encoded on disk either way).
+	dicts := map[Format]dictMode{Arrow: nestedDicts, Parquet: topDicts}[opt.Format]
 	conv, err := newConverter(mem, rdr.Schema(), plan, dicts)
 	if err != nil {
 		return Stats{}, err

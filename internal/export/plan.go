@@ -18,6 +18,7 @@ const MetaClickHouseType = "clickhouse.type"
 type plan struct {
 	cols     []Column // as the query returns them
 	sendAs   []chType // what the server is asked to send (portable types)
+	cast     []bool   // sendAs differs from the column's type
 	rewrites bool
 }
 
@@ -35,6 +36,7 @@ func planColumns(cols []Column, serverZone string, minScale int) (*plan, error) 
 		}
 		pt, changed := t.portable(serverZone, minScale)
 		p.sendAs = append(p.sendAs, pt)
+		p.cast = append(p.cast, changed)
 		p.rewrites = p.rewrites || changed
 	}
 	return p, nil
@@ -53,8 +55,8 @@ func (p *plan) wrap(sql string) string {
 			b.WriteString(", ")
 		}
 		id := quoteIdent(c.Name)
-		if t := p.sendAs[i].String(); t != c.Type {
-			fmt.Fprintf(&b, "CAST(%s AS %s) AS %s", id, t, id)
+		if p.cast[i] {
+			fmt.Fprintf(&b, "CAST(%s AS %s) AS %s", id, p.sendAs[i], id)
 		} else {
 			b.WriteString(id)
 		}
@@ -79,7 +81,16 @@ type converter struct {
 	builders []array.Builder // nil: column passes through
 }
 
-func newConverter(mem memory.Allocator, src *arrow.Schema, p *plan, dicts bool) (*converter, error) {
+// dicts: none, top (top-level columns only) or nested (inside lists too).
+type dictMode int
+
+const (
+	noDicts dictMode = iota
+	topDicts
+	nestedDicts
+)
+
+func newConverter(mem memory.Allocator, src *arrow.Schema, p *plan, dicts dictMode) (*converter, error) {
 	if src.NumFields() != len(p.cols) {
 		return nil, fmt.Errorf("ClickHouse sent %d columns, the query describes %d", src.NumFields(), len(p.cols))
 	}
@@ -87,8 +98,8 @@ func newConverter(mem memory.Allocator, src *arrow.Schema, p *plan, dicts bool) 
 	fields := make([]arrow.Field, src.NumFields())
 	for i, f := range src.Fields() {
 		target := f.Type
-		if dicts {
-			target = withDictionaries(p.sendAs[i], f.Type)
+		if dicts != noDicts {
+			target = withDictionaries(p.sendAs[i], f.Type, dicts == nestedDicts)
 		}
 		if !arrow.TypeEqual(target, f.Type) {
 			c.builders[i] = array.NewBuilder(mem, target)
@@ -106,8 +117,8 @@ func newConverter(mem memory.Allocator, src *arrow.Schema, p *plan, dicts bool) 
 }
 
 // withDictionaries maps LowCardinality positions of t onto dt (through
-// Nullable and Array) as dictionary<int32, value>.
-func withDictionaries(t chType, dt arrow.DataType) arrow.DataType {
+// Nullable and, when nested, Array) as dictionary<int32, value>.
+func withDictionaries(t chType, dt arrow.DataType, nested bool) arrow.DataType {
 	switch t.Name {
 	case "LowCardinality":
 		if len(t.Elems) == 1 && isDictValue(dt) {
@@ -115,12 +126,12 @@ func withDictionaries(t chType, dt arrow.DataType) arrow.DataType {
 		}
 	case "Nullable":
 		if len(t.Elems) == 1 {
-			return withDictionaries(t.Elems[0], dt)
+			return withDictionaries(t.Elems[0], dt, nested)
 		}
 	case "Array":
-		if lt, ok := dt.(*arrow.ListType); ok && len(t.Elems) == 1 {
+		if lt, ok := dt.(*arrow.ListType); ok && len(t.Elems) == 1 && nested {
 			el := lt.ElemField()
-			inner := withDictionaries(t.Elems[0], el.Type)
+			inner := withDictionaries(t.Elems[0], el.Type, nested)
 			if !arrow.TypeEqual(inner, el.Type) {
 				el.Type = inner
 				return arrow.ListOfField(el)
