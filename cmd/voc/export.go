@@ -10,10 +10,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
+
 	"github.com/voc-analytics/voc/internal/chlocal"
 	"github.com/voc-analytics/voc/internal/export"
 	"github.com/voc-analytics/voc/internal/localenv"
 	"github.com/voc-analytics/voc/internal/progress"
+	"github.com/voc-analytics/voc/metrics"
 )
 
 func init() {
@@ -34,6 +37,11 @@ type exportMain struct {
 	compression             string
 	rowGroup                int64
 	dsn, httpAddr           string
+	// --metric only
+	week, by, now string
+	limit         int
+	params        keyValues
+	filters       keyValues
 }
 
 func newExportMain() *exportMain {
@@ -58,7 +66,7 @@ func (m *exportMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.query, "query", "", "SELECT to export; --from/--to are available to it as {from:DateTime64(3)} and {to:DateTime64(3)}")
 	fs.StringVar(&m.queryFile, "query-file", "", "file holding the SELECT to export (instead of --query)")
 	fs.Var(&m.metrics, "metric", "metric from the registry to export (repeat or comma-separate); see 'voc metrics'")
-	fs.StringVar(&m.from, "from", "", "start of the time range, inclusive: YYYY-MM-DD (midnight in --zone) or RFC 3339")
+	fs.StringVar(&m.from, "from", "", "start of the time range, included: 2026-11-02 (midnight in --zone), 2026-11-02T10:00 or RFC 3339")
 	fs.StringVar(&m.to, "to", "", "end of the time range, exclusive")
 	fs.StringVar(&m.zone, "zone", m.zone, "time zone of dates given to --from/--to")
 	fs.StringVar(&m.timeColumn, "time-column", "", "column --from/--to apply to for --table (default: the table's event time, e.g. occurred_at or started_at)")
@@ -67,6 +75,12 @@ func (m *exportMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.out, "out", "", "output file ('-' for stdout); written under a temporary name and renamed when complete")
 	fs.StringVar(&m.compression, "compression", "", "parquet: zstd (default), snappy, gzip, lz4, brotli, none; arrow: none (default), zstd, lz4")
 	fs.Int64Var(&m.rowGroup, "row-group-rows", m.rowGroup, "rows per Parquet row group (bounds the writer's memory)")
+	fs.StringVar(&m.week, "week", "", "--metric: ISO week instead of --from/--to, e.g. 2026-W45")
+	fs.StringVar(&m.by, "by", "", "--metric: dimensions to group by, comma-separated: "+strings.Join(metrics.AllDimensions(), ", "))
+	fs.Var(&m.filters, "filter", "--metric: DIM=V1[,V2] (repeatable), e.g. channel=app,phone")
+	fs.Var(&m.params, "param", "--metric: metric parameter NAME=VALUE (repeatable), e.g. repeat_window=14")
+	fs.StringVar(&m.now, "now", "", "--metric: evaluation time for metrics that depend on it (default now)")
+	fs.IntVar(&m.limit, "limit", 0, "--metric: rows of ranked metrics such as top_issues")
 	clickhouseFlag(fs, &m.dsn)
 	fs.StringVar(&m.httpAddr, "clickhouse-http", "", "host:port of the HTTP interface of the server a native --clickhouse DSN names (default $VOC_CLICKHOUSE_HTTP, else a running 'voc local', else port 8123; an http:// DSN needs none)")
 }
@@ -87,11 +101,15 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("--zone %q: %w", m.zone, err)
 	}
 	rng := export.TimeRange{Column: m.timeColumn}
-	if rng.From, err = export.ParseTime(m.from, zone); err != nil {
-		return fmt.Errorf("--from: %w", err)
+	if m.from != "" {
+		if rng.From, err = metrics.ParseTime(m.from, zone); err != nil {
+			return fmt.Errorf("--from: %w", err)
+		}
 	}
-	if rng.To, err = export.ParseTime(m.to, zone); err != nil {
-		return fmt.Errorf("--to: %w", err)
+	if m.to != "" {
+		if rng.To, err = metrics.ParseTime(m.to, zone); err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
 	}
 	if m.queryFile != "" {
 		b, err := readFileArg(m.queryFile)
@@ -109,28 +127,47 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 	if sources != 1 {
 		return errors.New("give exactly one of --table, --query (or --query-file) and --metric")
 	}
+	var q metrics.Query
+	if len(m.metrics) > 0 {
+		if q, err = m.metricQuery(zone); err != nil {
+			return err
+		}
+	} else if m.week != "" || m.by != "" || len(m.filters) > 0 || len(m.params) > 0 || m.now != "" || m.limit != 0 {
+		return errors.New("--week, --by, --filter, --param, --now and --limit go with --metric")
+	}
 	if m.httpAddr == "" {
 		m.httpAddr = env.Getenv("VOC_CLICKHOUSE_HTTP")
 	}
-	return withAnalystHTTP(ctx, env, m.dsn, m.httpAddr, func(c *export.Client) error {
-		var req export.Request
-		switch {
-		case m.table != "":
-			req, err = export.TableRequest(ctx, c, m.table, export.TableOptions{Range: rng, Final: m.final})
-		case m.query != "":
-			req = export.QueryRequest(m.query, rng)
-		default:
-			req, err = metricRequest(m.metrics, rng, zone)
-		}
-		if err != nil {
-			return err
-		}
+	return withAnalystHTTP(ctx, env, m.dsn, m.httpAddr, func(opts *clickhouse.Options, c *export.Client) error {
 		bar := progress.New(ctx, env.Stderr, env.Log, "export", progress.Options{Unit: "rows"})
 		opt := export.Options{Format: format, Compression: m.compression, RowGroupRows: m.rowGroup, Log: env.Log,
 			Progress: func(p export.Progress) {
 				bar.Update(p.Rows, p.Total, fmt.Sprintf("read %s, wrote %s", progress.Bytes(p.BytesIn), progress.Bytes(p.BytesOut)))
 			}}
-		st, err := export.File(ctx, c, req, m.out, opt)
+		var st export.Stats
+		switch {
+		case len(m.metrics) > 0:
+			// Through the registry, as `voc metrics` computes them: the same numbers.
+			conn, cerr := clickhouse.Open(opts)
+			if cerr != nil {
+				return fmt.Errorf("connect to ClickHouse %v: %w", opts.Addr, cerr)
+			}
+			defer conn.Close()
+			var res *metrics.Result
+			if res, err = metrics.Default().Run(ctx, conn, q); err == nil {
+				st, err = export.ResultFile(ctx, res, m.out, opt)
+			}
+		default:
+			var req export.Request
+			if m.table != "" {
+				req, err = export.TableRequest(ctx, c, m.table, export.TableOptions{Range: rng, Final: m.final})
+			} else {
+				req = export.QueryRequest(m.query, rng)
+			}
+			if err == nil {
+				st, err = export.File(ctx, c, req, m.out, opt)
+			}
+		}
 		if err != nil {
 			bar.Abort()
 			return err
@@ -142,6 +179,36 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 			"read_mb_per_s", fmt.Sprintf("%.1f", float64(st.BytesIn)/secs/1e6))
 		return nil
 	})
+}
+
+// metricQuery builds the registry query of --metric, as `voc metrics` does.
+func (m *exportMain) metricQuery(zone *time.Location) (metrics.Query, error) {
+	from, to, err := metrics.ParseRange(m.from, m.to, m.week, zone)
+	if err != nil {
+		return metrics.Query{}, err
+	}
+	q := metrics.Query{Metrics: m.metrics, From: from, To: to, Zone: zone, By: splitComma(m.by), Limit: m.limit}
+	if m.now != "" {
+		if q.Now, err = metrics.ParseTime(m.now, zone); err != nil {
+			return q, fmt.Errorf("--now: %w", err)
+		}
+	}
+	for _, kv := range m.params {
+		if q.Params == nil {
+			q.Params = map[string]string{}
+		}
+		q.Params[kv.key] = kv.value
+	}
+	for _, kv := range m.filters {
+		if q.Filters == nil {
+			q.Filters = map[string][]string{}
+		}
+		q.Filters[kv.key] = append(q.Filters[kv.key], splitComma(kv.value)...)
+	}
+	if _, err := metrics.Default().Statements(q); err != nil {
+		return q, err // a bad query fails before connecting
+	}
+	return q, nil
 }
 
 func (m *exportMain) outputFormat() (export.Format, error) {
@@ -162,7 +229,7 @@ func (m *exportMain) outputFormat() (export.Format, error) {
 // withAnalystHTTP resolves ClickHouse as withClickHouse does and hands fn a
 // client for its HTTP interface (export reads ClickHouse's ArrowStream
 // output over HTTP).
-func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn func(*export.Client) error) error {
+func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn func(*clickhouse.Options, *export.Client) error) error {
 	dsn, err := localenv.ClickHouseDSN(dsnFlag, env.Getenv)
 	if err == nil {
 		opts, err := localenv.ClickHouseOptions(dsn, env.Getenv)
@@ -176,7 +243,7 @@ func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn
 		if err != nil {
 			return err
 		}
-		return fn(c)
+		return fn(opts, c)
 	}
 	if !errors.Is(err, localenv.ErrNotFound) {
 		return err
@@ -196,7 +263,7 @@ func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn
 	if err != nil {
 		return err
 	}
-	return fn(c)
+	return fn(opts, c)
 }
 
 func readFileArg(path string) (string, error) {

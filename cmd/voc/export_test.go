@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/voc-analytics/voc/internal/generate"
+	"github.com/voc-analytics/voc/internal/genload"
 	"github.com/voc-analytics/voc/internal/testenv"
 )
 
@@ -39,7 +44,7 @@ func TestExportCommand(t *testing.T) {
 		{name: "needs out", args: []string{"--table", "messages"}, wantCode: 1, wantErr: "--out"},
 		{name: "one source", args: []string{"--table", "messages", "--query", "SELECT 1", "--out", filepath.Join(dir, "x")}, wantCode: 1, wantErr: "exactly one"},
 		{name: "bad format", args: []string{"--table", "messages", "--format", "xlsx", "--out", filepath.Join(dir, "x")}, wantCode: 1, wantErr: "want one of"},
-		{name: "bad from", args: []string{"--table", "messages", "--from", "yesterday", "--out", filepath.Join(dir, "x")}, wantCode: 1, wantErr: "YYYY-MM-DD"},
+		{name: "bad from", args: []string{"--table", "messages", "--from", "yesterday", "--out", filepath.Join(dir, "x")}, wantCode: 1, wantErr: "want a date"},
 	}
 	if err := os.WriteFile(filepath.Join(dir, "q.sql"), []byte("SELECT count() AS n FROM messages;\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -75,4 +80,65 @@ func TestExportCommand(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestExportMetrics exports registry metrics and checks the file holds the
+// numbers `voc metrics` prints for the same query.
+func TestExportMetrics(t *testing.T) {
+	db := testenv.NewDB(t)
+	cfg := generate.DefaultConfig()
+	cfg.Days, cfg.ContactsPerDay = 3, 150
+	if _, err := genload.Load(context.Background(), db.Conn, cfg, nil, genload.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	dsn := "http://default@" + db.Server.HTTPAddr + "/" + db.Name
+	run := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(string) string { return "" }}
+		if code := Main(context.Background(), env, append(args, "--clickhouse", dsn)); code != 0 {
+			t.Fatalf("voc %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
+		}
+		return stdout.String()
+	}
+	out := filepath.Join(t.TempDir(), "m.csv")
+	query := []string{"--from", "2026-10-26", "--to", "2026-10-29", "--by", "channel"}
+	run(append([]string{"export", "--metric", "contacts,abandonment_rate", "--out", out}, query...)...)
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := run(append([]string{"metrics", "contacts,abandonment_rate", "--format", "csv"}, query...)...)
+	gotRows, wantRows := csvRecords(t, string(got)), csvRecords(t, want)
+	if len(gotRows) < 3 {
+		t.Fatalf("export has %d lines, want a header and a row per channel:\n%s", len(gotRows), got)
+	}
+	if !reflect.DeepEqual(gotRows, wantRows) {
+		t.Errorf("export --metric differs from voc metrics:\nexport:\n%s\nmetrics:\n%s", got, want)
+	}
+	// Parquet of the same: the schema says which column is a metric and its unit.
+	pq := filepath.Join(t.TempDir(), "m.parquet")
+	run(append([]string{"export", "--metric", "contacts", "--out", pq}, query...)...)
+	if b, err := os.ReadFile(pq); err != nil || !bytes.HasPrefix(b, []byte("PAR1")) {
+		t.Errorf("parquet export: %v", err)
+	}
+}
+
+// csvRecords parses CSV and rounds numbers to 9 significant digits (voc
+// metrics prints shortest floats too, but CSV writers may differ in form).
+func csvRecords(t *testing.T, s string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, s)
+	}
+	for _, r := range recs {
+		for i, v := range r {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				r[i] = strconv.FormatFloat(f, 'g', 9, 64)
+			}
+		}
+	}
+	return recs
 }

@@ -15,6 +15,8 @@ import (
 	_ "github.com/apache/arrow-go/v18/arrow/extensions" // UUID and other canonical extension types, as ClickHouse sends them
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/voc-analytics/voc/metrics"
 )
 
 // Format is an output file format.
@@ -90,8 +92,17 @@ type recordWriter interface {
 // only when the export succeeded: it is written under a temporary name in
 // the same directory and renamed at the end.
 func File(ctx context.Context, c *Client, req Request, path string, opt Options) (Stats, error) {
+	return toFile(path, func(w io.Writer) (Stats, error) { return Write(ctx, c, req, w, opt) })
+}
+
+// ResultFile is File for a metrics result.
+func ResultFile(ctx context.Context, res *metrics.Result, path string, opt Options) (Stats, error) {
+	return toFile(path, func(w io.Writer) (Stats, error) { return WriteResult(ctx, res, w, opt) })
+}
+
+func toFile(path string, write func(io.Writer) (Stats, error)) (Stats, error) {
 	if path == "-" {
-		return Write(ctx, c, req, os.Stdout, opt)
+		return write(os.Stdout)
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.part")
@@ -99,7 +110,7 @@ func File(ctx context.Context, c *Client, req Request, path string, opt Options)
 		return Stats{}, fmt.Errorf("create output file in %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	st, err := Write(ctx, c, req, tmp, opt)
+	st, err := write(tmp)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close %s: %w", tmp.Name(), cerr)
 	}

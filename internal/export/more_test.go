@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/voc-analytics/voc/internal/export"
+	"github.com/voc-analytics/voc/metrics"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -61,7 +62,7 @@ func TestTable(t *testing.T) {
 		}
 	}
 	zone, _ := time.LoadLocation("Asia/Shanghai")
-	day := func(s string) time.Time { v, _ := export.ParseTime(s, zone); return v }
+	day := func(s string) time.Time { v, _ := metrics.ParseTime(s, zone); return v }
 	cases := []struct {
 		name string
 		opt  export.TableOptions
@@ -108,8 +109,8 @@ func TestTable(t *testing.T) {
 func TestQueryParams(t *testing.T) {
 	_, c := newTyped(t, 100)
 	zone, _ := time.LoadLocation("Asia/Shanghai")
-	from, _ := export.ParseTime("2026-11-02", zone)
-	to, _ := export.ParseTime("2026-11-02T10:30:00+08:00", zone)
+	from, _ := metrics.ParseTime("2026-11-02", zone)
+	to, _ := metrics.ParseTime("2026-11-02T10:30:00+08:00", zone)
 	req := export.QueryRequest("SELECT id FROM typed WHERE ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}", export.TimeRange{From: from, To: to})
 	st, err := export.Write(context.Background(), c, req, &bytes.Buffer{}, export.Options{Format: export.CSV})
 	if err != nil {

@@ -156,25 +156,3 @@ func rangeParams(r TimeRange) map[string]string {
 	}
 	return p
 }
-
-// ParseTime reads a --from/--to value: a date (midnight in zone) or an
-// RFC 3339 timestamp.
-func ParseTime(s string, zone *time.Location) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, zone); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02 15:04:05", s, zone); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, zone); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q: want YYYY-MM-DD, 'YYYY-MM-DD hh:mm:ss' or RFC 3339", s)
-	}
-	return t, nil
-}
