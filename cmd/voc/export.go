@@ -35,7 +35,7 @@ type exportMain struct {
 	timeColumn, final       string
 	format, out             string
 	compression             string
-	rowGroup                int64
+	rowGroup                int
 	dsn, httpAddr           string
 	// --metric only
 	week, by, now string
@@ -74,7 +74,7 @@ func (m *exportMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.format, "format", "", "parquet | arrow (IPC stream) | arrow-file (IPC file, no dictionaries) | csv (default: from --out's extension, else parquet)")
 	fs.StringVar(&m.out, "out", "", "output file ('-' for stdout); written under a temporary name and renamed when complete")
 	fs.StringVar(&m.compression, "compression", "", "parquet: zstd (default), snappy, gzip, lz4, brotli, none; arrow: none (default), zstd, lz4")
-	fs.Int64Var(&m.rowGroup, "row-group-rows", m.rowGroup, "rows per Parquet row group (bounds the writer's memory)")
+	fs.IntVar(&m.rowGroup, "row-group-rows", m.rowGroup, "rows per Parquet row group (bounds the writer's memory)")
 	fs.StringVar(&m.week, "week", "", "--metric: ISO week instead of --from/--to, e.g. 2026-W45")
 	fs.StringVar(&m.by, "by", "", "--metric: dimensions to group by, comma-separated: "+strings.Join(metrics.AllDimensions(), ", "))
 	fs.Var(&m.filters, "filter", "--metric: DIM=V1[,V2] (repeatable), e.g. channel=app,phone")
@@ -140,7 +140,7 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 	}
 	return withAnalystHTTP(ctx, env, m.dsn, m.httpAddr, func(opts *clickhouse.Options, c *export.Client) error {
 		bar := progress.New(ctx, env.Stderr, env.Log, "export", progress.Options{Unit: "rows"})
-		opt := export.Options{Format: format, Compression: m.compression, RowGroupRows: m.rowGroup, Log: env.Log,
+		opt := export.Options{Format: format, Compression: m.compression, RowGroupRows: int64(m.rowGroup), Log: env.Log,
 			Progress: func(p export.Progress) {
 				bar.Update(p.Rows, p.Total, fmt.Sprintf("read %s, wrote %s", progress.Bytes(p.BytesIn), progress.Bytes(p.BytesOut)))
 			}}
