@@ -17,6 +17,7 @@ import (
 	"github.com/voc-analytics/voc/internal/localenv"
 	"github.com/voc-analytics/voc/internal/progress"
 	"github.com/voc-analytics/voc/metrics"
+	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
 )
 
 func init() {
@@ -148,9 +149,9 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 		switch {
 		case len(m.metrics) > 0:
 			// Through the registry, as `voc metrics` computes them: the same numbers.
-			conn, cerr := clickhouse.Open(opts)
+			conn, cerr := chsink.Open(ctx, chsink.Config{Options: opts, Log: env.Log})
 			if cerr != nil {
-				return fmt.Errorf("connect to ClickHouse %v: %w", opts.Addr, cerr)
+				return cerr
 			}
 			defer conn.Close()
 			var res *metrics.Result
@@ -248,9 +249,9 @@ func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn
 	if !errors.Is(err, localenv.ErrNotFound) {
 		return err
 	}
-	dataDir := filepath.Join(defaultDataDir(env.Getenv), "clickhouse")
+	dataDir := filepath.Join(localenv.DataDir(env.Getenv), "clickhouse")
 	env.Log.Info("no ClickHouse configured: starting the embedded one", "data_dir", dataDir)
-	srv, err := chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: env.Log})
+	srv, err := chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: env.Log, Getenv: env.Getenv})
 	if err != nil {
 		return err
 	}

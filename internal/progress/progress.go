@@ -33,6 +33,7 @@ type Tracker struct {
 	unit  string // what is counted: rows, events, ...
 	log   *slog.Logger
 	every time.Duration
+	fmt   func(int64) string
 
 	mu     sync.Mutex
 	done   int64
@@ -47,9 +48,10 @@ type Tracker struct {
 
 // Options configure a tracker.
 type Options struct {
-	Total    int64         // 0 when unknown
-	Unit     string        // default "items"
-	LogEvery time.Duration // log-line interval without a terminal; default 5 s
+	Total    int64              // 0 when unknown
+	Unit     string             // default "items"
+	LogEvery time.Duration      // log-line interval without a terminal; default 5 s
+	Format   func(int64) string // how counts are shown (Count, Bytes); default Count
 }
 
 // New starts a tracker writing a bar to w when w is a terminal, log lines to
@@ -64,7 +66,10 @@ func New(ctx context.Context, w io.Writer, log *slog.Logger, name string, opt Op
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	t := &Tracker{name: name, unit: opt.Unit, log: log, every: opt.LogEvery, total: opt.Total, began: time.Now()}
+	if opt.Format == nil {
+		opt.Format = Count
+	}
+	t := &Tracker{name: name, unit: opt.Unit, log: log, every: opt.LogEvery, fmt: opt.Format, total: opt.Total, began: time.Now()}
 	t.logged = t.began
 	if IsTerminal(w) {
 		t.p = mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(100), mpb.WithRefreshRate(150*time.Millisecond))
@@ -141,17 +146,24 @@ func (t *Tracker) logLine(msg string) {
 func (t *Tracker) counts(decor.Statistics) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.total > 0 {
-		return fmt.Sprintf("%s/%s %s", Count(t.done), Count(t.total), t.unit)
+	unit := " " + t.unit
+	if t.unit == "bytes" {
+		unit = "" // Bytes says it
 	}
-	return fmt.Sprintf("%s %s", Count(t.done), t.unit)
+	if t.total > 0 {
+		return fmt.Sprintf("%s/%s%s", t.fmt(t.done), t.fmt(t.total), unit)
+	}
+	return t.fmt(t.done) + unit
 }
 
 func (t *Tracker) rateETA(decor.Statistics) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	elapsed := time.Since(t.began)
-	s := fmt.Sprintf("%s %s/s", Count(int64(rate(t.done, elapsed))), t.unit)
+	s := t.fmt(int64(rate(t.done, elapsed))) + "/s"
+	if t.unit != "bytes" {
+		s = fmt.Sprintf("%s %s/s", t.fmt(int64(rate(t.done, elapsed))), t.unit)
+	}
 	if e := eta(t.done, t.total, elapsed); e > 0 {
 		s += " ETA " + e.Round(time.Second).String()
 	}

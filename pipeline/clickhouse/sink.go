@@ -30,19 +30,24 @@ type table struct {
 // written in parallel; any failure fails the whole call (the runner retries
 // it, and re-inserted rows collapse by event_id).
 func (s *Sink) Write(ctx context.Context, batch []pipeline.Record) error {
-	tables := map[string]*table{}
+	tables := map[string]*table{} // by name and columns
 	add := func(name, cols string, row []any) {
-		t := tables[name]
+		t := tables[name+"("+cols]
 		if t == nil {
 			t = &table{name: name, cols: cols}
-			tables[name] = t
+			tables[name+"("+cols] = t
 		}
 		t.rows = append(t.rows, row)
 	}
 	for i := range batch {
 		rec := &batch[i]
 		if rec.Reject != nil {
-			add("rejects", rejectCols, rejectRow(rec))
+			if rec.Msg.File != "" {
+				// Backfilled from a file: where in it (migration 0023's columns).
+				add("rejects", rejectCols+", source_file, source_line", append(rejectRow(rec), rec.Msg.File, uint64(rec.Msg.Offset)))
+			} else {
+				add("rejects", rejectCols, rejectRow(rec))
+			}
 			continue
 		}
 		switch ev := rec.Event.(type) {
