@@ -15,11 +15,13 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/voc-analytics/voc/internal/generate"
 	"github.com/voc-analytics/voc/internal/genload"
 	"github.com/voc-analytics/voc/internal/localenv"
 	"github.com/voc-analytics/voc/internal/progress"
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
 func init() {
@@ -137,11 +139,11 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 	// The live trickle: the same generator (same seed, so the same world)
 	// from today 00:00 on, in real time, into Kafka, as voc generate
 	// --follow does; what the history already holds is skipped.
-	ksink, err := generate.NewKafkaSink([]string{svc.Kafka.Addr}, 1)
+	producer, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: []string{svc.Kafka.Addr}, BatchSize: 500, AllowAutoTopicCreation: true})
 	if err != nil {
 		return err
 	}
-	live := &liveSink{next: ksink, after: historyEnd, started: time.Now()}
+	live := &liveSink{producer: producer, after: historyEnd, started: time.Now()}
 	genCtx, stopGen := context.WithCancel(ctx)
 	defer stopGen()
 	genErr := make(chan error, 1)
@@ -214,15 +216,19 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 }
 
 // liveSink passes the generator's messages dated from after on (a
-// malformed copy follows its original, so it goes with it) to next.
+// malformed copy follows its original, so it goes with it) to Kafka:
+// batched while catching up with the clock, one by one once live, so that
+// written counts only what Kafka acknowledged.
 type liveSink struct {
-	next      generate.Sink
+	producer  *kafkasrc.Producer
 	after     time.Time
 	passing   bool
+	lastAt    time.Time
+	buf       []kafkago.Message
 	started   time.Time
 	written   atomic.Int64
 	malformed atomic.Int64
-	lastWrite atomic.Int64 // unix nanoseconds of the last message passed
+	lastWrite atomic.Int64 // unix nanoseconds of the last message produced
 }
 
 func (l *liveSink) Write(ctx context.Context, topic string, key, value []byte) error {
@@ -230,19 +236,37 @@ func (l *liveSink) Write(ctx context.Context, topic string, key, value []byte) e
 		OccurredAt time.Time `json:"occurred_at"`
 	}
 	if err := json.Unmarshal(value, &probe); err == nil && !probe.OccurredAt.IsZero() {
-		l.passing = !probe.OccurredAt.Before(l.after)
+		l.passing, l.lastAt = !probe.OccurredAt.Before(l.after), probe.OccurredAt
 	} else if l.passing {
 		l.malformed.Add(1)
 	}
 	if !l.passing {
 		return nil
 	}
-	l.written.Add(1)
-	l.lastWrite.Store(time.Now().UnixNano())
-	return l.next.Write(ctx, topic, key, value)
+	l.buf = append(l.buf, kafkago.Message{Topic: topic, Key: key, Value: value})
+	if len(l.buf) >= 500 || time.Since(l.lastAt) < time.Minute {
+		return l.flush(ctx)
+	}
+	return nil
 }
 
-func (l *liveSink) Close() error { return l.next.Close() }
+func (l *liveSink) flush(ctx context.Context) error {
+	if len(l.buf) == 0 {
+		return nil
+	}
+	if err := l.producer.WriteMessages(ctx, l.buf...); err != nil {
+		return fmt.Errorf("produce the live trickle: %w", err)
+	}
+	l.written.Add(int64(len(l.buf)))
+	l.lastWrite.Store(time.Now().UnixNano())
+	l.buf = l.buf[:0]
+	return nil
+}
+
+func (l *liveSink) Close() error {
+	err := l.flush(context.Background())
+	return errors.Join(err, l.producer.Close())
+}
 
 // caughtUp: nothing passed for quiet (the generator waits for the clock),
 // or nothing has passed at all yet and quiet has gone by since.
