@@ -41,8 +41,9 @@ func TestBackfillKill9ExactlyOnce(t *testing.T) {
 	}
 	logPath := filepath.Join(dir, "backfill.log")
 	start := func() *exec.Cmd {
-		args := append([]string{"backfill", "--clickhouse", "clickhouse://" + db.Server.TCPAddr + "/" + db.Name, "--no-migrate", "--batch-size", "500", "--enrich", "none"}, paths...)
+		args := append([]string{"backfill", "--clickhouse", db.DSN(), "--no-migrate", "--batch-size", "500", "--enrich", "none"}, paths...)
 		cmd := exec.Command(vocBin, args...)
+		cmd.Env = append(os.Environ(), db.PasswordEnv())
 		lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 		if err != nil {
 			t.Fatal(err)
@@ -85,8 +86,9 @@ func TestBackfillKill9ExactlyOnce(t *testing.T) {
 	for attempt := 1; ; attempt++ {
 		time.Sleep(3 * time.Second)
 		out.Reset()
-		resume := exec.Command(vocBin, append([]string{"backfill", "--clickhouse", "clickhouse://" + db.Server.TCPAddr + "/" + db.Name, "--no-migrate", "--enrich", "none"}, paths...)...)
+		resume := exec.Command(vocBin, append([]string{"backfill", "--clickhouse", db.DSN(), "--no-migrate", "--enrich", "none"}, paths...)...)
 		resume.Stdout, resume.Stderr = &out, &out
+		resume.Env = append(os.Environ(), db.PasswordEnv())
 		err := resume.Run()
 		if err == nil {
 			break
@@ -106,8 +108,9 @@ func TestBackfillKill9ExactlyOnce(t *testing.T) {
 
 	// A third run: everything is checkpointed as done, nothing is added.
 	out.Reset()
-	again := exec.Command(vocBin, append([]string{"backfill", "--clickhouse", "clickhouse://" + db.Server.TCPAddr + "/" + db.Name, "--no-migrate", "--enrich", "none"}, paths...)...)
+	again := exec.Command(vocBin, append([]string{"backfill", "--clickhouse", db.DSN(), "--no-migrate", "--enrich", "none"}, paths...)...)
 	again.Stdout, again.Stderr = &out, &out
+	again.Env = append(os.Environ(), db.PasswordEnv())
 	if err := again.Run(); err != nil {
 		t.Fatalf("third backfill: %v\n%s", err, out.String())
 	}

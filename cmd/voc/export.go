@@ -12,7 +12,6 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
-	"github.com/voc-analytics/voc/internal/chlocal"
 	"github.com/voc-analytics/voc/internal/export"
 	"github.com/voc-analytics/voc/internal/localenv"
 	"github.com/voc-analytics/voc/internal/progress"
@@ -82,7 +81,7 @@ func (m *exportMain) Flags(fs *flag.FlagSet) {
 	fs.Var(&m.params, "param", "--metric: metric parameter NAME=VALUE (repeatable), e.g. repeat_window=14")
 	fs.StringVar(&m.now, "now", "", "--metric: evaluation time for metrics that depend on it (default now)")
 	fs.IntVar(&m.limit, "limit", 0, "--metric: rows of ranked metrics such as top_issues")
-	clickhouseFlag(fs, &m.dsn)
+	fs.StringVar(&m.dsn, "clickhouse", "", "DSN of a read-only ClickHouse user, e.g. clickhouse://analyst@host:9000/voc or http://analyst@host:8123/voc (default $VOC_ANALYST_DSN, else the analyst of a running 'voc local'; password from $VOC_ANALYST_PASSWORD or $VOC_ANALYST_PASSWORD_FILE)")
 	fs.StringVar(&m.httpAddr, "clickhouse-http", "", "host:port of the HTTP interface of the server a native --clickhouse DSN names (default $VOC_CLICKHOUSE_HTTP, else a running 'voc local', else port 8123; an http:// DSN needs none)")
 }
 
@@ -227,40 +226,19 @@ func (m *exportMain) outputFormat() (export.Format, error) {
 	return export.Parquet, nil
 }
 
-// withAnalystHTTP resolves ClickHouse as withClickHouse does and hands fn a
-// client for its HTTP interface (export reads ClickHouse's ArrowStream
-// output over HTTP).
+// withAnalystHTTP connects as the read-only analyst (--clickhouse, else
+// $VOC_ANALYST_DSN, else a running voc local's analyst; never the writer)
+// and hands fn a client for the same server's HTTP interface (export reads
+// ClickHouse's ArrowStream output over HTTP).
 func withAnalystHTTP(ctx context.Context, env *Env, dsnFlag, httpAddr string, fn func(*clickhouse.Options, *export.Client) error) error {
-	dsn, err := localenv.ClickHouseDSN(dsnFlag, env.Getenv)
-	if err == nil {
-		opts, err := localenv.ClickHouseOptions(dsn, env.Getenv)
-		if err != nil {
-			return err
-		}
-		if st, err := localenv.ReadState(env.Getenv); err == nil && httpAddr == "" && len(opts.Addr) > 0 && opts.Addr[0] == st.ClickHouse {
-			httpAddr = st.ClickHouseHTTP
-		}
-		c, err := export.NewClient(opts, httpAddr)
-		if err != nil {
-			return err
-		}
-		return fn(opts, c)
-	}
-	if !errors.Is(err, localenv.ErrNotFound) {
-		return err
-	}
-	dataDir := filepath.Join(localenv.DataDir(env.Getenv), "clickhouse")
-	env.Log.Info("no ClickHouse configured: starting the embedded one", "data_dir", dataDir)
-	srv, err := chlocal.Start(ctx, chlocal.Config{DataDir: dataDir, Log: env.Log, Getenv: env.Getenv})
+	opts, err := localenv.ClickHouseAnalyst(dsnFlag, env.Getenv)
 	if err != nil {
 		return err
 	}
-	defer srv.Stop(context.Background())
-	opts, err := localenv.ClickHouseOptions(srv.DSN("voc"), env.Getenv)
-	if err != nil {
-		return err
+	if st, err := localenv.ReadState(env.Getenv); err == nil && httpAddr == "" && len(opts.Addr) > 0 && opts.Addr[0] == st.ClickHouse {
+		httpAddr = st.ClickHouseHTTP
 	}
-	c, err := export.NewClient(opts, srv.HTTPAddr)
+	c, err := export.NewClient(opts, httpAddr)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestExportCommand(t *testing.T) {
 		SELECT concat('e', toString(number)), 'm', 'c', toDateTime64('2026-11-02 10:00:00', 3, 'Asia/Shanghai') + number * 3600, 'customer', '你好', ['remote'] FROM numbers(48)`); err != nil {
 		t.Fatal(err)
 	}
-	httpDSN := "http://default@" + db.Server.HTTPAddr + "/" + db.Name
+	httpDSN := "http://" + db.Server.Analyst.User + "@" + db.Server.HTTPAddr + "/" + db.Name
 	dir := t.TempDir()
 	cases := []struct {
 		name     string
@@ -49,11 +49,11 @@ func TestExportCommand(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "q.sql"), []byte("SELECT count() AS n FROM messages;\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, dsn := range []string{httpDSN, db.Server.DSN(db.Name)} {
+	for _, dsn := range []string{httpDSN, db.Server.AnalystDSN(db.Name)} {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				var stdout, stderr bytes.Buffer
-				vars := map[string]string{}
+				vars := map[string]string{"VOC_ANALYST_PASSWORD_FILE": db.Server.Analyst.PasswordFile}
 				if !strings.HasPrefix(dsn, "http") {
 					// A native DSN: its server's HTTP interface is not on the default port.
 					vars["VOC_CLICKHOUSE_HTTP"] = db.Server.HTTPAddr
@@ -91,12 +91,16 @@ func TestExportMetrics(t *testing.T) {
 	if _, err := genload.Load(context.Background(), db.Conn, cfg, nil, genload.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	dsn := "http://default@" + db.Server.HTTPAddr + "/" + db.Name
+	vars := map[string]string{"VOC_ANALYST_PASSWORD_FILE": db.Server.Analyst.PasswordFile, "VOC_CLICKHOUSE_PASSWORD_FILE": db.Server.Writer.PasswordFile}
 	run := func(args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
 		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(string) string { return "" }}
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(k string) string { return vars[k] }}
+		dsn := "http://" + db.Server.Analyst.User + "@" + db.Server.HTTPAddr + "/" + db.Name // export: the analyst
+		if args[0] == "metrics" {
+			dsn = db.DSN() // voc metrics: as it is run today
+		}
 		if code := Main(context.Background(), env, append(args, "--clickhouse", dsn)); code != 0 {
 			t.Fatalf("voc %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
 		}

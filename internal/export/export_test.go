@@ -135,7 +135,8 @@ func newTyped(t testing.TB, rows int) (*testenv.DB, *export.Client) {
 }
 
 func client(db *testenv.DB) *export.Client {
-	return &export.Client{BaseURL: "http://" + db.Server.HTTPAddr, Database: db.Name, User: "default"}
+	// As the read-only analyst: export must need nothing more.
+	return &export.Client{BaseURL: "http://" + db.Server.HTTPAddr, Database: db.Name, User: db.Server.Analyst.User, Password: db.Server.Analyst.Password}
 }
 
 // TestRoundTrip exports with each Arrow-based format, reads the file back
