@@ -130,7 +130,7 @@ func TestFailures(t *testing.T) {
 	cases := []struct {
 		name, sql, want string
 	}{
-		{"error mid-stream", "SELECT number, throwIf(number = 150000, 'boom at 150000') AS x FROM numbers(300000) SETTINGS max_block_size = 10000", "boom at 150000"},
+		{"error mid-stream", "SELECT number, throwIf(number = 500000, 'boom at 500000') AS x FROM numbers(900000)", "boom at 500000"},
 		{"syntax error", "SELEKT 1", "Syntax error"},
 		{"unknown table", "SELECT * FROM nowhere", "nowhere"},
 		{"duplicate column names", "SELECT number, number FROM numbers(3)", "twice"},
