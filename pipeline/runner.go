@@ -12,6 +12,9 @@ import (
 	"time"
 )
 
+// ErrEndOfInput is returned by a finite Source's Fetch when it is exhausted.
+var ErrEndOfInput = errors.New("end of input")
+
 // RunnerConfig configures a Runner.
 type RunnerConfig struct {
 	BatchSize       int           // flush when this many records are buffered
@@ -99,8 +102,8 @@ func (r *Runner) Run(ctx context.Context) error {
 		defer close(msgs)
 		for {
 			m, err := r.src.Fetch(fetchCtx)
-			if err != nil && fetchCtx.Err() != nil {
-				return
+			if err != nil && (fetchCtx.Err() != nil || errors.Is(err, ErrEndOfInput)) {
+				return // closing msgs makes the loop flush and stop
 			}
 			select {
 			case msgs <- fetched{m, err}:

@@ -12,11 +12,17 @@ type Message struct {
 	// HighWaterMark is the partition's end offset when the message was
 	// fetched; HighWaterMark-Offset-1 is the consumer lag behind it.
 	HighWaterMark int64
+	// File is set for messages read from a file by `voc backfill`: its path;
+	// Offset is then the line (JSONL) or row (Parquet) number, from 1, and
+	// Partition identifies the file (negative, never a Kafka partition).
+	File string
 }
 
 // Source yields messages and takes acknowledgements. Commit is called only
 // after every message up to and including msgs was durably written, so a
-// crash before Commit means redelivery, never loss.
+// crash before Commit means redelivery, never loss. A finite source (files)
+// returns ErrEndOfInput from Fetch when it has nothing more: the runner then
+// flushes, commits and returns.
 type Source interface {
 	Fetch(ctx context.Context) (Message, error)
 	Commit(ctx context.Context, msgs []Message) error

@@ -2,26 +2,32 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/voc-analytics/voc/internal/generate"
+	"github.com/voc-analytics/voc/internal/genload"
 	"github.com/voc-analytics/voc/internal/localenv"
-	chsink "github.com/voc-analytics/voc/pipeline/clickhouse"
+	"github.com/voc-analytics/voc/internal/progress"
+	kafkasrc "github.com/voc-analytics/voc/pipeline/kafka"
 )
 
 func init() {
 	register(&command{
 		Name:    "demo",
-		Summary: "everything embedded: ClickHouse + Kafka, realistic data generated into Kafka, ingested by the pipeline, headline figures printed",
+		Summary: "everything embedded: ClickHouse + Kafka, 4 weeks of generated history loaded, a live trickle through Kafka and the pipeline, headline figures and where to connect",
 		Usage:   "[flags]",
 		New:     func() Invocation { return newDemoMain() },
 	})
@@ -37,7 +43,7 @@ type demoMain struct {
 func newDemoMain() *demoMain {
 	m := &demoMain{local: defaultLocalConfig(), gen: generate.DefaultConfig()}
 	m.local.KafkaInMemory = true
-	m.gen.Days, m.gen.ContactsPerDay, m.gen.MalformedRate = 14, 5000, 0.001
+	m.gen.Days, m.gen.ContactsPerDay, m.gen.MalformedRate = 28, 1500, 0.002
 	return m
 }
 
@@ -47,10 +53,10 @@ func (m *demoMain) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&f.ClickHousePort, "clickhouse-port", f.ClickHousePort, "ClickHouse native port (0 = free port)")
 	fs.IntVar(&f.HTTPPort, "http-port", f.HTTPPort, "ClickHouse HTTP port (0 = free port)")
 	fs.IntVar(&f.KafkaPort, "kafka-port", f.KafkaPort, "Kafka port (0 = free port)")
-	fs.IntVar(&gen.Days, "days", gen.Days, "days of history to generate")
+	fs.IntVar(&gen.Days, "days", gen.Days, "days of history, up to today 00:00 (Asia/Shanghai); today's events follow live")
 	fs.IntVar(&gen.ContactsPerDay, "contacts-per-day", gen.ContactsPerDay, "contacts per day")
 	fs.Float64Var(&gen.MalformedRate, "malformed-rate", gen.MalformedRate, "share of malformed messages, to show the dead-letter path")
-	fs.BoolVar(&m.exitAfter, "exit", m.exitAfter, "exit after printing the figures instead of serving until interrupted")
+	fs.BoolVar(&m.exitAfter, "exit", m.exitAfter, "exit once the live trickle has caught up with the clock and the figures are printed, instead of serving until interrupted")
 }
 
 func (m *demoMain) Run(ctx context.Context, env *Env, args []string) error {
@@ -58,9 +64,11 @@ func (m *demoMain) Run(ctx context.Context, env *Env, args []string) error {
 }
 
 func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Config, exitAfter bool) error {
+	t0 := time.Now()
 	if f.DataDir == "" {
 		f.DataDir = filepath.Join(localenv.DataDir(env.Getenv), "demo")
 	}
+	// A second demo starts clean: the previous one's data goes.
 	if err := os.RemoveAll(f.DataDir); err != nil {
 		return fmt.Errorf("wipe demo data dir %s: %w", f.DataDir, err)
 	}
@@ -74,6 +82,44 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 		return err
 	}
 	printLocal(env, svc, f.Partitions)
+	conn, err := openClickHouse(ctx, env, svc.State.ClickHouseDSN, false)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	// History: the generator's days up to today 00:00 (Asia/Shanghai),
+	// written straight through the pipeline's decode, enrichment and sink
+	// (internal/genload), which is much faster than through Kafka.
+	if gen.Start.IsZero() || gen.Start.Equal(generate.DefaultConfig().Start) {
+		today := time.Now().In(generate.Shanghai)
+		gen.Start = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, generate.Shanghai).AddDate(0, 0, -gen.Days)
+	}
+	historyEnd := gen.Start.AddDate(0, 0, gen.Days)
+	fmt.Fprintf(env.Stdout, "\nLoading %d days of history (%s to %s, %d contacts/day) with text analytics ...\n",
+		gen.Days, gen.Start.Format(time.DateOnly), historyEnd.AddDate(0, 0, -1).Format(time.DateOnly), gen.ContactsPerDay)
+	enricher, err := newEnricher(defaultEnrich)
+	if err != nil {
+		return err
+	}
+	bar := progress.New(ctx, env.Stderr, env.Log, "history", progress.Options{Unit: "events"})
+	hist := gen
+	hist.MalformedRate = 0 // bad input goes through Kafka below, to show the dead-letter path
+	tLoad := time.Now()
+	sum, err := genload.Load(ctx, conn, hist, enricher, genload.Options{Progress: func(n int64) {
+		rate := float64(n) / max(time.Since(tLoad).Seconds(), 1e-9)
+		bar.Update(n, 0, fmt.Sprintf("%s events/s", progress.Count(int64(rate))))
+	}})
+	if err != nil {
+		bar.Abort()
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	bar.Done()
+	fmt.Fprintf(env.Stdout, "History loaded: %d events in %s; analyst views have data %s after start.\n",
+		sumValues(sum.Events), time.Since(tLoad).Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 
 	// The pipeline, in this process, exactly as `voc run` runs it.
 	opsAddr := demoOpsAddr
@@ -85,40 +131,45 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 	run := newRunMain()
 	run.dsn, run.brokers, run.httpAddr, run.noMigrate = svc.State.ClickHouseDSN, svc.Kafka.Addr, opsAddr, true
 	run.cfg.Limits.MaxPast = 10 * 365 * 24 * time.Hour
+	run.cfg.FlushInterval = 500 * time.Millisecond
 	runErr := make(chan error, 1)
+	liveStart := time.Now()
 	go func() { runErr <- run.Run(runCtx, env, nil) }()
 
-	t0 := time.Now()
-	fmt.Fprintf(env.Stdout, "\nGenerating %d days x %d contacts/day from %s into Kafka ...\n", gen.Days, gen.ContactsPerDay, gen.Start.Format(time.DateOnly))
-	sink, err := generate.NewKafkaSink([]string{svc.Kafka.Addr}, 1000)
+	// The live trickle: the same generator (same seed, so the same world)
+	// from today 00:00 on, in real time, into Kafka, as voc generate
+	// --follow does; what the history already holds is skipped.
+	producer, err := kafkasrc.NewProducer(kafkasrc.ProducerConfig{Brokers: []string{svc.Kafka.Addr}, BatchSize: 500, AllowAutoTopicCreation: true})
 	if err != nil {
 		return err
 	}
-	sum, err := generate.Run(ctx, gen, sink, generate.Options{})
-	if err != nil {
-		return fmt.Errorf("generate demo data: %w", err)
-	}
-	var produced int64
-	for _, n := range sum.Events {
-		produced += n
-	}
-	for _, n := range sum.Malformed {
-		produced += n
-	}
-	fmt.Fprintf(env.Stdout, "Produced %d messages (%d malformed) in %s; ingesting ...\n", produced, produced-sumValues(sum.Events), time.Since(t0).Round(time.Millisecond))
-
-	conn, err := openClickHouse(ctx, env, svc.State.ClickHouseDSN, false)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
+	live := &liveSink{producer: producer, after: historyEnd, started: time.Now()}
+	genCtx, stopGen := context.WithCancel(ctx)
+	defer stopGen()
+	genErr := make(chan error, 1)
+	go func() {
+		_, err := generate.Run(genCtx, gen, live, generate.Options{Follow: true})
+		genErr <- err
+	}()
+	fmt.Fprintf(env.Stdout, "Live trickle: today's events since 00:00, then in real time (about %d contacts/day), through Kafka and the pipeline ...\n", gen.ContactsPerDay)
+	// Wait until the trickle has caught up with the clock and the pipeline
+	// has written all of it (rows written since the pipeline started).
+	liveRows := `SELECT (SELECT count() FROM contact_events FINAL WHERE ingested_at >= {since:DateTime64(3, 'UTC')})
+		+ (SELECT count() FROM messages FINAL WHERE ingested_at >= {since:DateTime64(3, 'UTC')})
+		+ (SELECT count() FROM ticket_events FINAL WHERE ingested_at >= {since:DateTime64(3, 'UTC')})
+		+ (SELECT count() FROM survey_events FINAL WHERE ingested_at >= {since:DateTime64(3, 'UTC')})
+		+ (SELECT count() FROM suggestion_events FINAL WHERE ingested_at >= {since:DateTime64(3, 'UTC')})
+		+ (SELECT count() FROM rejects FINAL WHERE rejected_at >= {since:DateTime64(3, 'UTC')})`
+	sinceCtx := clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters{"since": liveStart.UTC().Format("2006-01-02 15:04:05.000")}))
 	for {
+		caughtUp := live.caughtUp(2 * time.Second)
 		var got uint64
-		err := conn.QueryRow(ctx, chsink.CountQuery(chsink.Tables, true)).Scan(&got)
-		if err != nil && ctx.Err() == nil {
-			env.Log.Warn("count ingested rows", "err", err)
+		if caughtUp {
+			if err := conn.QueryRow(sinceCtx, liveRows).Scan(&got); err != nil && ctx.Err() == nil {
+				env.Log.Warn("count ingested rows", "err", err)
+			}
 		}
-		if int64(got) >= produced {
+		if caughtUp && int64(got) >= live.written.Load() {
 			break
 		}
 		select {
@@ -126,27 +177,121 @@ func runDemo(ctx context.Context, env *Env, f localenv.Config, gen generate.Conf
 			return nil
 		case err := <-runErr:
 			return fmt.Errorf("pipeline stopped: %w", err)
+		case err := <-genErr:
+			if err != nil {
+				return fmt.Errorf("live trickle stopped: %w", err)
+			}
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	fmt.Fprintf(env.Stdout, "Ingested everything in %s (generation + ingestion).\n\n", time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(env.Stdout, "Ingested everything: history plus %d live messages (%d malformed, dead-lettered) in %s.\n\n",
+		live.written.Load(), live.malformed.Load(), time.Since(t0).Round(time.Millisecond))
 	if err := printHeadlines(ctx, env, conn); err != nil {
 		return err
 	}
 	a := svc.State.Users[localenv.RoleAnalyst]
-	fmt.Fprintf(env.Stdout, "\nQuery the data as the read-only analyst: curl -u %s:\"$(cat %s)\" '%s' --data-binary 'SELECT channel, count() FROM contacts GROUP BY channel'\n", a.User, a.PasswordFile, a.HTTP)
-	fmt.Fprintf(env.Stdout, "Pipeline metrics: http://%s/metrics. Dashboards, weekly report and SQL: run 'voc serve' in another terminal (http://127.0.0.1:8080/).\n", opsAddr)
+	fmt.Fprintf(env.Stdout, "\nSQL as the read-only analyst (any ClickHouse client, or curl):\n  curl -u %s:\"$(cat %s)\" '%s' --data-binary 'SELECT channel, count() FROM contacts GROUP BY channel'\n", a.User, a.PasswordFile, a.HTTP)
+	fmt.Fprintf(env.Stdout, "  clickhouse client --host %s --port %s --user %s --password \"$(cat %s)\" --database voc\n", hostOf(svc.State.ClickHouse), portOf(svc.State.ClickHouse), a.User, a.PasswordFile)
+	fmt.Fprintf(env.Stdout, "Export for notebooks:  voc export --table contacts --from %s --out contacts.parquet\n", historyEnd.AddDate(0, 0, -7).Format(time.DateOnly))
+	fmt.Fprintf(env.Stdout, "Pipeline metrics:      http://%s/metrics\n", opsAddr)
+	fmt.Fprintf(env.Stdout, "Grafana dashboards:    voc dashboards export --out DIR (JSON + provisioning for a Grafana you run)\n")
 	if exitAfter {
 		return nil
 	}
-	fmt.Fprintln(env.Stdout, "Serving until Ctrl-C.")
+	fmt.Fprintln(env.Stdout, "The trickle goes on in real time; serving until Ctrl-C.")
 	select {
 	case <-ctx.Done():
 	case err := <-runErr:
 		return err
+	case err := <-genErr:
+		if err != nil {
+			return err
+		}
+		<-ctx.Done()
 	}
+	stopGen()
+	<-genErr
 	stopRun()
 	return <-runErr
+}
+
+// liveSink passes the generator's messages dated from after on (a
+// malformed copy follows its original, so it goes with it) to Kafka:
+// batched while catching up with the clock, one by one once live, so that
+// written counts only what Kafka acknowledged.
+type liveSink struct {
+	producer  *kafkasrc.Producer
+	after     time.Time
+	passing   bool
+	lastAt    time.Time
+	buf       []kafkago.Message
+	started   time.Time
+	written   atomic.Int64
+	malformed atomic.Int64
+	lastWrite atomic.Int64 // unix nanoseconds of the last message produced
+}
+
+func (l *liveSink) Write(ctx context.Context, topic string, key, value []byte) error {
+	var probe struct {
+		OccurredAt time.Time `json:"occurred_at"`
+	}
+	if err := json.Unmarshal(value, &probe); err == nil && !probe.OccurredAt.IsZero() {
+		l.passing, l.lastAt = !probe.OccurredAt.Before(l.after), probe.OccurredAt
+	} else if l.passing {
+		l.malformed.Add(1)
+	}
+	if !l.passing {
+		return nil
+	}
+	l.buf = append(l.buf, kafkago.Message{Topic: topic, Key: key, Value: value})
+	if len(l.buf) >= 500 || time.Since(l.lastAt) < time.Minute {
+		return l.flush(ctx)
+	}
+	return nil
+}
+
+func (l *liveSink) flush(ctx context.Context) error {
+	if len(l.buf) == 0 {
+		return nil
+	}
+	if err := l.producer.WriteMessages(ctx, l.buf...); err != nil {
+		return fmt.Errorf("produce the live trickle: %w", err)
+	}
+	l.written.Add(int64(len(l.buf)))
+	l.lastWrite.Store(time.Now().UnixNano())
+	l.buf = l.buf[:0]
+	return nil
+}
+
+func (l *liveSink) Close() error {
+	err := l.flush(context.Background())
+	return errors.Join(err, l.producer.Close())
+}
+
+// caughtUp: nothing passed for quiet (the generator waits for the clock),
+// or nothing has passed at all yet and quiet has gone by since.
+func (l *liveSink) caughtUp(quiet time.Duration) bool {
+	last := l.lastWrite.Load()
+	if last == 0 {
+		return time.Since(l.started) > 15*quiet // e.g. just after midnight: nothing yet today
+	}
+	return time.Since(time.Unix(0, last)) > quiet
+}
+
+func hostOf(addr string) string {
+	h, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return h
+}
+
+func portOf(addr string) string {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	return p
 }
 
 func sumValues(m map[string]int64) int64 {

@@ -8,7 +8,8 @@ import (
 )
 
 // TestDemoEndToEnd runs `voc demo --exit` as a user would: embedded
-// services, generated data through Kafka, the pipeline, figures from the views.
+// services, generated history, today's live trickle through Kafka and the
+// pipeline, figures from the views.
 func TestDemoEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(vocBin, "demo", "--exit", "--days", "2", "--contacts-per-day", "1500",
@@ -18,7 +19,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("voc demo: %v\n%s", err, out)
 	}
-	for _, want := range []string{"Ingested everything", "== contacts by channel", "app ", "phone ", "== surveys", "== tickets", "== rejects", "invalid_utf8"} {
+	for _, want := range []string{"History loaded", "Live trickle", "Ingested everything", "== contacts by channel", "app ", "phone ", "== surveys", "== tickets", "== rejects", "SQL as the read-only analyst"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

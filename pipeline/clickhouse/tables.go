@@ -162,6 +162,14 @@ var (
 	})
 )
 
+// FileRejects is Rejects for a record backfilled from a file (Msg.File set):
+// the same table, with where in the file the line was (migration 0023).
+var FileRejects = newTable("rejects", pipeline.Record{Reject: &pipeline.RejectError{}}, func(b *rowBuilder, rec *pipeline.Record) {
+	Rejects.fill(b, rec)
+	b.col("source_file", rec.Msg.File)
+	b.col("source_line", uint64(rec.Msg.Offset))
+})
+
 // EventTables are the tables events land in: one per stream, chats split
 // into contact lifecycle events and messages.
 var EventTables = []*Table{ContactEvents, Messages, TicketEvents, SurveyEvents, SuggestionEvents}
@@ -186,6 +194,9 @@ var tableOfType = func() map[string]*Table {
 // TableFor returns the table rec is written to (Rejects for a reject).
 func TableFor(rec *pipeline.Record) *Table {
 	if rec.Reject != nil {
+		if rec.Msg.File != "" {
+			return FileRejects
+		}
 		return Rejects
 	}
 	return tableOfType[rec.Event.Env().Type]
