@@ -1,7 +1,9 @@
 // Package kafkalocal runs an embedded Kafka-protocol broker (franz-go's kfake)
 // on a loopback port, with voc's four input topics and the dead-letter topic
 // created. It speaks the real Kafka protocol, so kafka-go, kcat and any other
-// client work against it. With a DataDir it keeps its log on disk across
+// client work against it. Members of a consumer group whose client is gone
+// are removed after their session timeout plus the rebalance timeout, as a
+// real broker would (see sessions.go). With a DataDir it keeps its log on disk across
 // restarts; without one it is in memory only and forgets everything on stop.
 package kafkalocal
 
@@ -25,8 +27,9 @@ type Config struct {
 
 // Broker is a running embedded broker.
 type Broker struct {
-	Addr    string // host:port bootstrap address
-	cluster *kfake.Cluster
+	Addr     string // host:port bootstrap address
+	cluster  *kfake.Cluster
+	sessions *sessions
 }
 
 // Start starts the broker and creates the topics.
@@ -63,11 +66,16 @@ func Start(cfg Config) (*Broker, error) {
 		c.Close()
 		return nil, fmt.Errorf("embedded Kafka has no listener")
 	}
-	if cfg.Log != nil {
-		cfg.Log.Info("embedded Kafka ready", "bootstrap", addrs[0], "topics", cfg.Topics, "partitions", cfg.Partitions, "data_dir", cfg.DataDir)
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	return &Broker{Addr: addrs[0], cluster: c}, nil
+	log.Info("embedded Kafka ready", "bootstrap", addrs[0], "topics", cfg.Topics, "partitions", cfg.Partitions, "data_dir", cfg.DataDir)
+	return &Broker{Addr: addrs[0], cluster: c, sessions: watchSessions(c, addrs[0], log)}, nil
 }
 
 // Close stops the broker.
-func (b *Broker) Close() { b.cluster.Close() }
+func (b *Broker) Close() {
+	b.sessions.close()
+	b.cluster.Close()
+}

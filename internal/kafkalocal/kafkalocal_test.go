@@ -47,12 +47,20 @@ func TestBrokerTopicsAndRoundTrip(t *testing.T) {
 		t.Fatalf("read %q, %v", m.Value, err)
 	}
 
-	// A third-party client (librdkafka's kcat) sees the topics too, when installed.
-	if _, err := exec.LookPath("kcat"); err == nil {
-		out, err := exec.CommandContext(ctx, "kcat", "-L", "-b", b.Addr).CombinedOutput()
-		if err != nil || !strings.Contains(string(out), `topic "voc.dlq" with 3 partitions`) {
-			t.Fatalf("kcat -L: %v\n%s", err, out)
-		}
+	// A third-party client (librdkafka's kcat) sees the topics too. kcat is
+	// a test dependency (.ci/run installs it): missing, the test fails
+	// rather than pass without this check.
+	if _, err := exec.LookPath("kcat"); err != nil {
+		t.Fatalf("kcat is needed for the third-party client check: apt-get install -y kcat (%v)", err)
+	}
+	out, err := exec.CommandContext(ctx, "kcat", "-L", "-b", b.Addr).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `topic "voc.dlq" with 3 partitions`) {
+		t.Fatalf("kcat -L: %v\n%s", err, out)
+	}
+	// And reads back what kafka-go wrote, key and value.
+	out, err = exec.CommandContext(ctx, "kcat", "-C", "-b", b.Addr, "-t", "voc.chats", "-o", "beginning", "-e", "-q", "-f", `%k=%s\n`).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "k=v" {
+		t.Fatalf("kcat -C: %v, got %q, want \"k=v\"", err, out)
 	}
 }
 
