@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -31,10 +32,12 @@ type runMain struct {
 	dsn, brokers, group, httpAddr, logFormat, enrich string
 	cfg                                              pipeline.RunnerConfig
 	noMigrate                                        bool
+	stallAfter, groupInterval                        time.Duration
 }
 
 func newRunMain() *runMain {
-	return &runMain{cfg: pipeline.DefaultRunnerConfig(), group: "voc", httpAddr: "127.0.0.1:9108", logFormat: "text", enrich: defaultEnrich}
+	return &runMain{cfg: pipeline.DefaultRunnerConfig(), group: "voc", httpAddr: "127.0.0.1:9108", logFormat: "text", enrich: defaultEnrich,
+		stallAfter: 2 * time.Minute, groupInterval: 10 * time.Second}
 }
 
 func (m *runMain) Flags(fs *flag.FlagSet) {
@@ -51,6 +54,8 @@ func (m *runMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.logFormat, "log-format", m.logFormat, "log format: text or json")
 	fs.StringVar(&m.enrich, "enrich", m.enrich, "text enrichment: "+enrichChoices)
 	fs.BoolVar(&m.noMigrate, "no-migrate", m.noMigrate, "do not apply schema migrations at start")
+	fs.DurationVar(&m.stallAfter, "stall-after", m.stallAfter, "a partition of the group with lag whose committed offset has not moved for this long is stalled: logged, and /readyz fails")
+	fs.DurationVar(&m.groupInterval, "group-interval", m.groupInterval, "how often to look at the whole consumer group (lag of every partition, members)")
 }
 
 func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
@@ -89,6 +94,16 @@ func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	monitor, err := kafkasrc.NewGroupMonitor(kafkasrc.MonitorConfig{Brokers: brokers, GroupID: m.group, ClientID: src.ClientID(),
+		Interval: m.groupInterval, StallAfter: m.stallAfter}, reg, log)
+	if err != nil {
+		return err
+	}
+	defer monitor.Close()
+	monitorCtx, stopMonitor := context.WithCancel(ctx)
+	monitorDone := make(chan struct{})
+	go func() { defer close(monitorDone); monitor.Run(monitorCtx) }()
+	defer func() { stopMonitor(); <-monitorDone }()
 	runner, err := pipeline.NewRunner(m.cfg, src, chsink.NewSink(db), dlq, enricher, pipeline.NewMetrics(reg), log)
 	if err != nil {
 		return err
@@ -102,6 +117,7 @@ func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 				return nil
 			}},
 			{Name: "clickhouse", Check: db.Ping},
+			{Name: "consumer group", Check: monitor.Ready},
 		}})
 		if err != nil {
 			return err

@@ -3,6 +3,8 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"strconv"
 	"time"
 
@@ -21,11 +23,25 @@ type SourceConfig struct {
 	// runner writes a batch (default 20000, a few MB): enough to keep
 	// fetching busy during a flush, bounded so memory stays flat.
 	QueueCapacity int
+	// ClientID names this consumer to the brokers; default
+	// "voc-run@HOST/PID-RANDOM", unique per process, so that the group's
+	// member list tells which members are this process (GroupMonitor).
+	ClientID string
 }
 
 // Source reads the input topics through one consumer-group reader.
 type Source struct {
-	r *kafkago.Reader
+	r        *kafkago.Reader
+	clientID string
+}
+
+// ClientID is the Kafka client ID of the consumer.
+func (s *Source) ClientID() string { return s.clientID }
+
+// DefaultClientID is unique per call: program, host, process and a random suffix.
+func DefaultClientID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("voc-run@%s/%d-%04x", host, os.Getpid(), rand.N(1<<16))
 }
 
 // NewSource creates the consumer. Offsets are committed synchronously and
@@ -43,8 +59,12 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	if cfg.MaxWait == 0 {
 		cfg.MaxWait = 250 * time.Millisecond
 	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = DefaultClientID()
+	}
 	r := kafkago.NewReader(kafkago.ReaderConfig{
 		Brokers:                cfg.Brokers,
+		Dialer:                 &kafkago.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true},
 		GroupID:                cfg.GroupID,
 		GroupTopics:            cfg.Topics,
 		MinBytes:               1,
@@ -62,7 +82,7 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 		WatchPartitionChanges:  true,
 		PartitionWatchInterval: 5 * time.Second,
 	})
-	return &Source{r: r}, nil
+	return &Source{r: r, clientID: cfg.ClientID}, nil
 }
 
 // Fetch returns the next message without committing it.
