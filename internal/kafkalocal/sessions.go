@@ -51,6 +51,9 @@ type sessions struct {
 type groupActivity struct {
 	maxSession, maxRebalance time.Duration // largest seen in any JoinGroup of the group
 	members                  map[string]*memberActivity
+	// kip848: the group speaks the new consumer protocol (KIP-848), whose
+	// sessions kfake times on every heartbeat; it is not swept.
+	kip848 bool
 }
 
 type memberActivity struct {
@@ -78,7 +81,7 @@ func watchSessions(c *kfake.Cluster, addr string, log *slog.Logger) *sessions {
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
-	for _, key := range []kmsg.Key{kmsg.JoinGroup, kmsg.SyncGroup, kmsg.Heartbeat, kmsg.OffsetCommit, kmsg.LeaveGroup} {
+	for _, key := range []kmsg.Key{kmsg.JoinGroup, kmsg.SyncGroup, kmsg.Heartbeat, kmsg.OffsetCommit, kmsg.LeaveGroup, kmsg.ConsumerGroupHeartbeat} {
 		c.ControlKey(int16(key), s.observe)
 	}
 	go s.run()
@@ -110,6 +113,8 @@ func (s *sessions) observe(req kmsg.Request) (kmsg.Response, error, bool) {
 		if r.MemberID != "" { // standalone commits carry no member
 			s.group(r.Group).member(r.MemberID, now).last = now
 		}
+	case *kmsg.ConsumerGroupHeartbeatRequest:
+		s.group(r.Group).kip848 = true
 	case *kmsg.LeaveGroupRequest:
 		g := s.group(r.Group)
 		delete(g.members, r.MemberID)
@@ -180,8 +185,9 @@ func (s *sessions) expire(name string, info *kfake.GroupInfo, now time.Time) []e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.groups[name]
-	if info == nil || g == nil {
-		delete(s.groups, name)
+	// A group kfake does not have (yet: the hooks run before kfake handles
+	// the request) keeps what its JoinGroups said; groups are few.
+	if info == nil || g == nil || g.kip848 {
 		return nil
 	}
 	present := make(map[string]bool, len(info.Members))

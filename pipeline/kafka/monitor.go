@@ -240,6 +240,13 @@ func (m *GroupMonitor) Poll(ctx context.Context) (GroupStatus, error) {
 	m.metrics.stalled.Set(float64(len(stalled)))
 	m.setHolders(st)
 	m.report(st, stalled)
+	if m.log.Enabled(ctx, slog.LevelDebug) {
+		var b strings.Builder
+		for _, p := range st.Partitions {
+			fmt.Fprintf(&b, "%s end=%d committed=%d holder=%s; ", p.TopicPartition, p.End, p.Committed, p.Holder.MemberID)
+		}
+		m.log.Debug("looked at the consumer group", "group_state", st.State, "members", st.Members, "partitions", b.String())
+	}
 	return st, nil
 }
 
@@ -416,8 +423,11 @@ func (m *GroupMonitor) offsets(ctx context.Context, parts map[string][]int, whic
 			if p.Error != nil {
 				return nil, fmt.Errorf("offsets of %s/%d: %w", topic, p.Partition, p.Error)
 			}
+			// kafka-go (v0.4.51) files an answer by the timestamp in the
+			// response, which brokers set to -1 (= LastOffset) for both
+			// kinds: the first offset arrives in LastOffset.
 			o := p.LastOffset
-			if which == kafkago.FirstOffset {
+			if which == kafkago.FirstOffset && o < 0 {
 				o = p.FirstOffset
 			}
 			out[TopicPartition{topic, p.Partition}] = o
