@@ -5,6 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -76,7 +80,7 @@ func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := localenv.OpenClickHouse(ctx, localenv.ClickHouseConfig{DSN: m.dsn, Migrate: !m.noMigrate, MaxOpenConns: 8, Getenv: env.Getenv, Log: env.Log})
+	db, err := openClickHouseWaiting(ctx, localenv.ClickHouseConfig{DSN: m.dsn, Migrate: !m.noMigrate, MaxOpenConns: 8, Getenv: env.Getenv, Log: env.Log}, log)
 	if err != nil {
 		return err
 	}
@@ -127,4 +131,34 @@ func (m *runMain) Run(ctx context.Context, env *Env, args []string) error {
 	log.Info("voc run consuming", "brokers", brokers, "group", m.group, "topics", pipeline.InputTopics,
 		"clickhouse", db.Options.Addr, "database", db.Database, "batch_size", m.cfg.BatchSize, "flush_interval", m.cfg.FlushInterval, "enrich", m.enrich)
 	return runner.Run(ctx)
+}
+
+// openClickHouseWaiting opens ClickHouse and, while the server cannot be
+// reached (refused, reset, closed, timed out: restarting, or not up yet),
+// retries with backoff until ctx ends, as the runner does for writes. A
+// long-running consumer started beside its database must not exit because
+// it came up a second early. Other errors (address, credentials, version,
+// missing database) fail at once.
+func openClickHouseWaiting(ctx context.Context, cfg localenv.ClickHouseConfig, log *slog.Logger) (*localenv.ClickHouse, error) {
+	backoff := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		db, err := localenv.OpenClickHouse(ctx, cfg)
+		if err == nil || !unreachable(err) || ctx.Err() != nil {
+			return db, err
+		}
+		log.Warn("ClickHouse not reachable yet; retrying", "attempt", attempt, "retry_in", backoff, "err", err)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return nil, fmt.Errorf("stopped while waiting for ClickHouse: %w", err)
+		}
+		backoff = min(2*backoff, 10*time.Second)
+	}
+}
+
+// unreachable reports a connection-level failure worth retrying.
+func unreachable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &ne) && ne.Timeout())
 }

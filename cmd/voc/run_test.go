@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -169,5 +171,60 @@ func waitProgressOr(t *testing.T, db *testenv.DB, logPath string, want uint64, s
 			t.Fatalf("STALL: %s made no progress for %s at %d events (waiting for %d); %slog tail:\n%s", who, stallLimit, final, want, extra, tail(b, 3000))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRunWaitsForClickHouseAtStart: a server that drops every connection
+// (the embedded one while it restarts, a database still starting) makes voc
+// run wait and retry rather than exit; SIGTERM ends the wait.
+func TestRunWaitsForClickHouseAtStart(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	broker := testenv.Kafka(t, 1)
+	logPath := filepath.Join(t.TempDir(), "run.log")
+	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+l.Addr().String()+"/voc", "--brokers", broker.Addr, "--no-migrate", "--http-addr", "", "--log-format", "json")
+	lf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf.Close()
+	cmd.Stdout, cmd.Stderr = lf, lf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		b, _ := os.ReadFile(logPath)
+		if strings.Contains(string(b), `"msg":"ClickHouse not reachable yet; retrying","attempt":2`) {
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("voc run exited instead of waiting for ClickHouse: %v\n%s", err, b)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no second connection attempt logged:\n%s", b)
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = <-exited
+	b, _ := os.ReadFile(logPath)
+	if err == nil || !strings.Contains(string(b), "stopped while waiting for ClickHouse") {
+		t.Fatalf("after SIGTERM: %v, want exit 1 saying it stopped while waiting\n%s", err, b)
 	}
 }
