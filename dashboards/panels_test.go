@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
-	"github.com/voc-analytics/voc/internal/testenv"
 )
 
 // columnInfo is a result column with its ClickHouse type.
@@ -95,7 +93,7 @@ func checkColumns(p Panel, t target, cols []columnInfo, trend bool) string {
 // Grafana and the ClickHouse plugin would, runs it on generated history and
 // checks the columns its kind of panel needs and that it returns rows; then
 // again with every variable set.
-func testEveryPanel(t *testing.T, db *testenv.DB) {
+func testEveryPanel(t *testing.T, conn driver.Conn) {
 	ctx := context.Background()
 	if pending := Pending(); len(pending) > 0 {
 		for _, p := range pending {
@@ -126,7 +124,7 @@ func testEveryPanel(t *testing.T, db *testenv.DB) {
 							t.Fatalf("target %s: %v\n%s", tg.refID, err, tg.sql)
 						}
 						t0 := time.Now()
-						cols, n, err := runTarget(ctx, db.Conn, sql)
+						cols, n, err := runTarget(ctx, conn, sql)
 						if err != nil {
 							t.Fatalf("target %s: %v\n%s", tg.refID, err, sql)
 						}

@@ -62,7 +62,7 @@ func newGrafanaTarget() grafanaTarget {
 }
 
 func (g *grafanaTarget) flags(fs *flag.FlagSet) {
-	fs.StringVar(&g.addr, "clickhouse-addr", "", "ClickHouse host:port as Grafana's server reaches it (default: the native port of a running 'voc local', else 127.0.0.1:9000)")
+	fs.StringVar(&g.addr, "clickhouse-addr", "", "ClickHouse host:port as Grafana's server reaches it (default: the host of $VOC_ANALYST_DSN or of a running 'voc local', else 127.0.0.1:9000)")
 	fs.StringVar(&g.ds.Protocol, "protocol", g.ds.Protocol, "ClickHouse protocol Grafana speaks: native or http (then give the HTTP port)")
 	fs.BoolVar(&g.ds.Secure, "secure", g.ds.Secure, "connect to ClickHouse over TLS")
 	fs.StringVar(&g.ds.Username, "username", g.ds.Username, "ClickHouse user of the datasource (a read-only one)")
@@ -80,8 +80,15 @@ func (g *grafanaTarget) flags(fs *flag.FlagSet) {
 func (g *grafanaTarget) resolve(env *Env) error {
 	addr := g.addr
 	if addr == "" {
-		if s, err := localenv.ReadState(env.Getenv); err == nil && s.ClickHouse != "" {
-			addr = s.ClickHouse
+		// The read-only analyst of $VOC_ANALYST_DSN or a running voc local.
+		if opts, err := localenv.ClickHouseAnalyst("", env.Getenv); err == nil && len(opts.Addr) > 0 {
+			addr = opts.Addr[0]
+			if g.ds.Username == dashboards.DefaultDataSource().Username && opts.Auth.Username != "" {
+				g.ds.Username = opts.Auth.Username
+			}
+			if g.ds.Database == dashboards.DefaultDataSource().Database && opts.Auth.Database != "" {
+				g.ds.Database = opts.Auth.Database
+			}
 		} else {
 			addr = "127.0.0.1:9000"
 		}
@@ -171,7 +178,7 @@ func newDashboardsApply() *dashboardsApply {
 func (m *dashboardsApply) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.url, "grafana-url", "", "Grafana's base URL, e.g. http://localhost:3000 (default $"+envGrafanaURL+")")
 	fs.StringVar(&m.tokenFile, "token-file", "", "file holding a Grafana service account token (default: $"+envGrafanaToken+"; never pass a token as a flag)")
-	fs.StringVar(&m.passwordFile, "password-file", "", "file holding the ClickHouse user's password (default: $VOC_ANALYST_PASSWORD, see --password-env)")
+	fs.StringVar(&m.passwordFile, "password-file", "", "file holding the ClickHouse user's password (default: $VOC_ANALYST_PASSWORD (see --password-env), else $VOC_ANALYST_PASSWORD_FILE, else the analyst of a running 'voc local')")
 	fs.BoolVar(&m.overwrite, "overwrite", false, "replace dashboards whatever Grafana holds (ignore its version check, take over a same-titled dashboard in the folder)")
 	fs.BoolVar(&m.updatePassword, "update-password", false, "send the ClickHouse password to an existing datasource too (after rotating it; Grafana never shows it, so apply cannot compare)")
 	fs.DurationVar(&m.timeout, "timeout", m.timeout, "timeout of each Grafana API request")
@@ -202,6 +209,13 @@ func (m *dashboardsApply) Run(ctx context.Context, env *Env, args []string) erro
 	password, err := secret(env, m.target.ds.PasswordEnv, m.passwordFile, "ClickHouse password")
 	if err != nil {
 		return err
+	}
+	if password == "" && m.passwordFile == "" {
+		// $VOC_ANALYST_PASSWORD_FILE, or the analyst's password file of a
+		// running voc local.
+		if opts, err := localenv.ClickHouseAnalyst("", env.Getenv); err == nil && opts.Auth.Username == m.target.ds.Username {
+			password = opts.Auth.Password
+		}
 	}
 	if password == "" {
 		fmt.Fprintf(env.Stderr, "note: no password for ClickHouse user %s ($%s or --password-file): a new datasource is created without one\n", m.target.ds.Username, m.target.ds.PasswordEnv)

@@ -125,3 +125,26 @@ func TestDashboardsWithoutSubcommand(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardsApplyAnalystFromEnvironment: without --clickhouse-addr and a
+// password, apply takes the read-only analyst of $VOC_ANALYST_DSN and its
+// password file, as voc serve does.
+func TestDashboardsApplyAnalystFromEnvironment(t *testing.T) {
+	g := grafanafake.New("tok")
+	defer g.Close()
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "analyst.password")
+	if err := os.WriteFile(pwFile, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"GRAFANA_TOKEN": "tok", "VOC_LOCAL_STATE": filepath.Join(dir, "none.json"),
+		"VOC_ANALYST_DSN": "clickhouse://analyst@ch.internal:9440/vocprod", "VOC_ANALYST_PASSWORD_FILE": pwFile}
+	if code, out, errOut := runVocEnv(t, vars, "dashboards", "apply", "--grafana-url", g.URL); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	ds := g.DataSources["voc-clickhouse"]
+	if ds == nil || ds.JSONData["host"] != "ch.internal" || ds.JSONData["port"] != 9440.0 || ds.JSONData["defaultDatabase"] != "vocprod" ||
+		ds.JSONData["username"] != "analyst" || ds.SecureJSONData["password"] != "from-file" {
+		t.Fatalf("datasource %+v", ds)
+	}
+}
