@@ -8,7 +8,7 @@ RACE_PKGS ?= ./pipeline/... ./internal/localenv/... ./internal/migrate/... ./int
 FUZZTIME ?= 10s
 FUZZ_TARGETS ?= ./pipeline:FuzzDecode ./sentiment:FuzzRedact ./sentiment:FuzzNormalize
 
-.PHONY: all build deps demo test test-race lint bench fmt clean model fuzz
+.PHONY: all build deps demo test test-race lint bench fmt clean model fuzz screenshots
 
 all: build
 
@@ -61,6 +61,13 @@ model:
 	$(GO) run ./cmd/voc sentiment train --holdout 10 \
 		--exclude sentiment/testdata/eval_zh.tsv --exclude sentiment/testdata/eval_en.tsv $(SENT_TRAIN)
 	$(GO) run ./cmd/voc sentiment eval sentiment/testdata/eval_zh.tsv sentiment/testdata/eval_en.tsv
+
+# screenshots draws docs/img/dashboard-*.png: voc serve's four dashboards on
+# generated history in headless Chromium (the browser test of internal/web
+# with -screenshots); it installs chromium with apt when it is missing.
+screenshots: deps
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(GO) test -count=1 -run 'TestPagesInChromium' ./internal/web -args -screenshots $(CURDIR)/docs/img
 
 fmt:
 	gofmt -w .
