@@ -70,6 +70,7 @@ screenshots: deps
 	@fc-list :lang=zh | grep -q . || apt-get install -y -qq fonts-noto-cjk
 	@fc-list | grep -qi emoji || apt-get install -y -qq fonts-noto-color-emoji
 	$(GO) run ./internal/screenshots -out docs/img
+	$(GO) test -count=1 -run 'TestPagesInChromium' ./internal/web -args -screenshots $(CURDIR)/docs/img
 
 fmt:
 	gofmt -w .

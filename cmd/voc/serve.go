@@ -38,7 +38,7 @@ type serveMain struct {
 
 func (m *serveMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.addr, "addr", m.addr, "address to listen on; anything but loopback needs --auth-file")
-	fs.StringVar(&m.dsn, "clickhouse", m.dsn, "ClickHouse DSN of a read-only user, e.g. clickhouse://analyst@host:9000/voc (default $VOC_ANALYST_DSN, else the analyst of a running 'voc local', else an embedded server; password from $VOC_ANALYST_PASSWORD(_FILE) or $VOC_CLICKHOUSE_PASSWORD(_FILE)); a user that may write is refused")
+	fs.StringVar(&m.dsn, "clickhouse", m.dsn, "ClickHouse DSN of a read-only user, e.g. clickhouse://analyst@host:9000/voc (default $VOC_ANALYST_DSN, else the analyst of a running 'voc local', else an embedded server; password from $VOC_ANALYST_PASSWORD or $VOC_ANALYST_PASSWORD_FILE); a user that may write is refused")
 	fs.StringVar(&m.authFile, "auth-file", m.authFile, "file of user:bcrypt-hash lines (htpasswd -nbB USER PASSWORD, or 'voc serve hash-password USER'); visitors must log in")
 }
 

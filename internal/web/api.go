@@ -467,7 +467,16 @@ func (s *Server) PanelData(ctx context.Context, d dashboards.Dashboard, p dashbo
 			return nil, err
 		}
 		out.IgnoredFilters = ignored
+		// The week-over-week figures run beside the panel's own query.
+		var wowc chan *wow
+		if p.WoW && len(p.By) == 0 && !p.TimeSeries {
+			wowc = make(chan *wow, 1)
+			go func() { wowc <- s.weekOverWeek(ctx, q, vw.To) }()
+		}
 		res, err := s.cfg.Registry.Run(ctx, s.cfg.Conn, q)
+		if wowc != nil {
+			out.WoW = <-wowc
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -479,9 +488,6 @@ func (s *Server) PanelData(ctx context.Context, d dashboards.Dashboard, p dashbo
 		out.Columns, out.Rows = showColumns(out.Columns, out.Rows, p.Show)
 		if bucket != "" {
 			out.Times, out.Rows = bucketTimes(bucket, out.Rows, vw, s.cfg.Zone)
-		}
-		if p.WoW && len(p.By) == 0 && !p.TimeSeries {
-			out.WoW = s.weekOverWeek(ctx, q, vw.To)
 		}
 	case p.Rows != "":
 		rq, err := dashboards.Rows(p.Rows)

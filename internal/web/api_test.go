@@ -352,3 +352,14 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal("still serving after shutdown")
 	}
 }
+
+// TestOperationsRefreshes: the operations page reloads its panels every
+// 10 s or faster (app.js polls at the dashboard's refresh_ms).
+func TestOperationsRefreshes(t *testing.T) {
+	for _, d := range (&Config{Conn: nil}).dashboardsOrDefault() {
+		desc := describeDashboard(d)
+		if d.UID == "voc-operations" && (desc.RefreshMS <= 0 || desc.RefreshMS > 10000) {
+			t.Fatalf("operations refresh_ms = %d, want 1..10000", desc.RefreshMS)
+		}
+	}
+}

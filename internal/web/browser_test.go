@@ -65,7 +65,7 @@ func TestPagesInChromium(t *testing.T) {
 	pages = append(pages, "/", "/reports")
 	for _, path := range pages {
 		t.Run(path, func(t *testing.T) {
-			res, err := browser.Load(ctx, bin, f.http.URL+path, browser.Options{Width: 1400, Height: 1000, Eval: waitLoaded, Timeout: 2 * time.Minute})
+			res, err := browser.Load(ctx, bin, f.http.URL+path, browser.Options{Width: 1400, Height: 1000, Eval: waitLoaded, Timeout: 4 * time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,12 +14,12 @@ import (
 )
 
 // WaitLoaded is JavaScript for browser.Options.Eval that resolves, once the
-// first load of every panel of a page is done (or after 60 s), with the
+// first load of every panel of a page is done (or after 170 s), with the
 // pages' test hooks: {loaded, panels: {ID: {status, rows, ...}}, schema}.
 const WaitLoaded = `new Promise(function (resolve) {
   var t0 = Date.now();
   (function poll() {
-    if (window.vocLoaded || Date.now() - t0 > 60000) {
+    if (window.vocLoaded || Date.now() - t0 > 170000) {
       resolve({loaded: !!window.vocLoaded, panels: window.vocPanels || {}, schema: window.vocSchema || 0});
       return;
     }
@@ -45,7 +45,7 @@ func (s *Server) PhotographDashboards(ctx context.Context, chromium, outDir stri
 	var files []string
 	for _, d := range s.cfg.Dashboards {
 		url := "http://" + l.Addr().String() + "/d/" + d.UID
-		res, err := browser.Load(ctx, chromium, url, browser.Options{Width: 1600, Height: 1000, Screenshot: true, Eval: WaitLoaded, Settle: time.Second, Timeout: 3 * time.Minute})
+		res, err := browser.Load(ctx, chromium, url, browser.Options{Width: 1600, Height: 1000, Screenshot: true, Eval: WaitLoaded, Settle: time.Second, Timeout: 4 * time.Minute})
 		if err != nil {
 			return files, err
 		}

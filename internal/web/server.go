@@ -92,6 +92,13 @@ func CheckAddr(addr string, auth bool) error {
 	return nil
 }
 
+func (c *Config) dashboardsOrDefault() []dashboards.Dashboard {
+	if c.Dashboards != nil {
+		return c.Dashboards
+	}
+	return dashboards.All()
+}
+
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
