@@ -2,6 +2,7 @@ package clickhouse_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,12 +88,11 @@ func TestEveryFreeTextFieldArrivesRedacted(t *testing.T) {
 	if len(cols) < 20 {
 		t.Fatalf("found %d text columns: the catalog query is wrong", len(cols))
 	}
+	secrets := "['" + strings.Join(plantedPII, "', '") + "']"
 	for _, c := range cols {
-		for _, secret := range plantedPII {
-			q := fmt.Sprintf("SELECT count() FROM `%s` WHERE position(toString(`%s`), '%s') > 0", c.table, c.name, secret)
-			if n := count(t, db, q); n != 0 {
-				t.Errorf("%s.%s holds %s unredacted in %d rows", c.table, c.name, secret, n)
-			}
+		q := fmt.Sprintf("SELECT count() FROM `%s` WHERE multiSearchAny(toString(`%s`), %s)", c.table, c.name, secrets)
+		if n := count(t, db, q); n != 0 {
+			t.Errorf("%s.%s holds planted personal data (%s) unredacted in %d rows", c.table, c.name, strings.Join(plantedPII, ", "), n)
 		}
 	}
 	// And the redacted texts are there, with their placeholders.
