@@ -171,6 +171,12 @@ func TestSealingKeepsResults(t *testing.T) {
 	if got := query(t, db, "SELECT count() FROM contacts_pending"); got != "0\n" {
 		t.Fatalf("pending contacts after the seal: %q, want 0", got)
 	}
+	if got := query(t, db, "SELECT (SELECT count() FROM tickets_sealed FINAL WHERE ticket_id != ''), (SELECT count() FROM tickets_pending)"); got != "1\t0\n" {
+		t.Fatalf("sealed and pending tickets after the seal: %q, want 1 and 0", got)
+	}
+	if got := query(t, db, "SELECT (SELECT count() FROM surveys_sealed WHERE survey_id != ''), (SELECT count() FROM surveys_pending)"); got != "1\t1\n" {
+		t.Fatalf("sealed and pending surveys after the seal: %q, want 1 (answered) and 1 (s2, sent, not answered, stays open)", got)
+	}
 	checkViews(t, db)
 
 	// Every event again (a full re-delivery), and events that arrive after

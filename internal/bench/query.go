@@ -237,9 +237,11 @@ func ensureFilled(ctx context.Context, conn driver.Conn, opts *clickhouse.Option
 	for c := 0; c*per < spec.Contacts; c++ {
 		first := c * per
 		count := min(per, spec.Contacts-first)
+		t0 := time.Now()
 		if err := fillChunk(ctx, conn, db, spec, first, count); err != nil {
 			return false, err
 		}
+		t1 := time.Now()
 		if sealed {
 			if _, err := seal.Now(ctx, conn, db, nil); err != nil {
 				return false, fmt.Errorf("seal %s after contacts %d-%d: %w", db, first, first+count-1, err)
@@ -249,7 +251,8 @@ func ensureFilled(ctx context.Context, conn driver.Conn, opts *clickhouse.Option
 		el := time.Since(start)
 		eta := time.Duration(float64(el) / float64(done) * float64(spec.Contacts-done))
 		log.Info("filling", "database", db, "contacts", done, "of", spec.Contacts,
-			"contacts_per_s", int(float64(done)/el.Seconds()), "elapsed", el.Round(time.Second), "eta", eta.Round(time.Second))
+			"contacts_per_s", int(float64(done)/el.Seconds()), "insert_ms", t1.Sub(t0).Milliseconds(), "seal_ms", time.Since(t1).Milliseconds(),
+			"elapsed", el.Round(time.Second), "eta", eta.Round(time.Second))
 	}
 	return true, nil
 }

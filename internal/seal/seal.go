@@ -34,6 +34,8 @@ type Entity struct {
 // Entities are the sealed kinds of the schema, in the order they are sealed.
 var Entities = []Entity{
 	{Name: "contacts", Seal: "contacts_seal", Snapshot: "contacts_snapshot", Grace: "contact_grace_seconds", Pending: "contacts_pending"},
+	{Name: "tickets", Seal: "tickets_seal", Snapshot: "tickets_snapshot", Grace: "ticket_grace_seconds", Pending: "tickets_pending"},
+	{Name: "surveys", Seal: "surveys_seal", Snapshot: "surveys_snapshot", Grace: "survey_grace_seconds", Pending: "surveys_pending"},
 }
 
 // Now seals every closed entity of database db and returns how many rounds of
