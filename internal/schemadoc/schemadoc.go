@@ -67,8 +67,10 @@ func Generate(ctx context.Context, conn driver.Conn, db string) (string, error) 
 }
 
 func load(ctx context.Context, conn driver.Conn, db string) ([]table, error) {
+	// Names starting with a dot are ClickHouse's own: a refreshable view
+	// that replaces its table builds the new contents in .tmp.inner_id.UUID.
 	rows, err := conn.Query(ctx, `SELECT name, engine, comment FROM system.tables
-		WHERE database = ? AND engine != 'MaterializedView' ORDER BY name`, db)
+		WHERE database = ? AND engine != 'MaterializedView' AND NOT startsWith(name, '.') ORDER BY name`, db)
 	if err != nil {
 		return nil, fmt.Errorf("list tables of %s: %w", db, err)
 	}
