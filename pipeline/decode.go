@@ -27,12 +27,15 @@ const (
 	ReasonTimestampRange     Reason = "timestamp_out_of_range"
 	ReasonKeyMismatch        Reason = "key_mismatch"
 	ReasonUnknownTopic       Reason = "unknown_topic"
+	// ReasonRefusedByStorage: the event met the contract but ClickHouse
+	// refuses to store it (a constraint, a value it cannot parse).
+	ReasonRefusedByStorage Reason = "refused_by_storage"
 )
 
 // Reasons lists every Reason, for dashboards and tests that enumerate them
 // (TestReasonsListsEveryReason keeps it complete).
 var Reasons = []Reason{ReasonInvalidJSON, ReasonInvalidUTF8, ReasonMissingField, ReasonInvalidField, ReasonUnknownType,
-	ReasonWrongTopic, ReasonUnsupportedVersion, ReasonTextTooLong, ReasonTimestampRange, ReasonKeyMismatch, ReasonUnknownTopic}
+	ReasonWrongTopic, ReasonUnsupportedVersion, ReasonTextTooLong, ReasonTimestampRange, ReasonKeyMismatch, ReasonUnknownTopic, ReasonRefusedByStorage}
 
 // RejectError is returned for input that does not meet the contract.
 type RejectError struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -53,6 +52,7 @@ type Runner struct {
 	metrics  *Metrics
 	log      *slog.Logger
 	ready    atomic.Bool
+	retry    *retrier
 }
 
 // NewRunner wires a runner. enricher may be nil (NopEnricher).
@@ -75,7 +75,9 @@ func NewRunner(cfg RunnerConfig, src Source, sink Sink, dlq DeadLetters, enriche
 	if m == nil {
 		m = NewMetrics(nil)
 	}
-	return &Runner{cfg: cfg, src: src, sink: sink, dlq: dlq, enricher: enricher, metrics: m, log: log}, nil
+	r := &Runner{cfg: cfg, src: src, sink: sink, dlq: dlq, enricher: enricher, metrics: m, log: log}
+	r.retry = &retrier{maxBackoff: cfg.MaxBackoff, attemptTimeout: cfg.AttemptTimeout, metrics: m, log: log, ready: &r.ready}
+	return r, nil
 }
 
 // Ready reports whether the runner has written or is fetching normally
@@ -88,137 +90,157 @@ type fetched struct {
 }
 
 // Run consumes until ctx ends, then flushes what it holds (bounded by
-// ShutdownTimeout) and returns nil on a clean stop.
+// ShutdownTimeout) and returns nil on a clean stop. A fatal error (see
+// Classify) stops it at once, without committing what was not written; the
+// error says what to do.
 func (r *Runner) Run(ctx context.Context) error {
 	fetchCtx, stopFetch := context.WithCancel(ctx)
-	defer stopFetch()
-	// One fetcher goroutine; the unbuffered channel means it holds at most
-	// one message while the loop below is busy writing (backpressure).
 	msgs := make(chan fetched)
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(msgs)
-		for {
-			m, err := r.src.Fetch(fetchCtx)
-			if err != nil && (fetchCtx.Err() != nil || errors.Is(err, ErrEndOfInput)) {
-				return // closing msgs makes the loop flush and stop
-			}
-			select {
-			case msgs <- fetched{m, err}:
-			case <-fetchCtx.Done():
-				return
-			}
-			if err != nil {
-				// Transient fetch errors: back off a little; kafka-go reconnects.
-				select {
-				case <-time.After(500 * time.Millisecond):
-				case <-fetchCtx.Done():
-					return
-				}
-			}
-		}
-	}()
-	defer wg.Wait()
+	wg.Go(func() { r.fetch(fetchCtx, msgs) })
+	defer func() { stopFetch(); wg.Wait() }()
 
-	// Writes run on their own context: SIGTERM must not abort a write half
-	// way, only the shutdown timeout may.
-	flushCtx, cancelFlush := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelFlush()
-	// Once ctx ends every write gets ShutdownTimeout, including one the loop
-	// is blocked on while a full batch waits (ClickHouse down at SIGTERM).
-	var bound atomic.Pointer[time.Timer]
-	stopBound := context.AfterFunc(ctx, func() { bound.Store(time.AfterFunc(r.cfg.ShutdownTimeout, cancelFlush)) })
-	defer func() {
-		stopBound()
-		if t := bound.Load(); t != nil {
-			t.Stop()
-		}
-	}()
+	flushCtx, stopFlushing := r.flushContext(ctx)
+	defer stopFlushing()
+	batches := newBatcher(r.cfg.BatchSize, r.cfg.FlushInterval)
+	defer batches.stop()
+	w := &pipelinedWriter{flush: func(b []Record) error { return r.flush(flushCtx, b) }}
 
-	// One batch is written in the background while the next one fills, so
-	// fetching and writing overlap. At most two batches are in memory; a
-	// full batch waits for the write in flight (backpressure). Writes stay
-	// strictly ordered, so commits only ever advance over written offsets.
-	capacity := min(r.cfg.BatchSize, 65536)
-	batch := make([]Record, 0, capacity)
-	var inflight chan error
-	wait := func() error {
-		if inflight == nil {
-			return nil
-		}
-		err := <-inflight
-		inflight = nil
-		return err
-	}
-	dispatch := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := wait(); err != nil {
-			return err
-		}
-		b, done := batch, make(chan error, 1)
-		batch = make([]Record, 0, capacity)
-		inflight = done
-		go func() { done <- r.flush(flushCtx, b) }()
-		return nil
-	}
-	shutdown := func() error {
-		r.ready.Store(false)
-		stopFetch()
-		if err := wait(); err != nil {
-			return fmt.Errorf("write in flight at shutdown failed; its messages and later ones stay uncommitted and will be redelivered: %w", err)
-		}
-		if len(batch) > 0 {
-			if err := r.flush(flushCtx, batch); err != nil {
-				return fmt.Errorf("final flush on shutdown (uncommitted messages will be redelivered): %w", err)
-			}
-		}
-		r.log.Info("runner stopped after final flush")
-		return nil
-	}
-
-	timer := time.NewTimer(r.cfg.FlushInterval)
-	timer.Stop()
-	timerOn := false
 	r.ready.Store(true)
 	for {
 		select {
 		case f, ok := <-msgs:
 			if !ok {
-				return shutdown()
+				return r.shutdown(flushCtx, stopFetch, w, batches)
 			}
 			if f.err != nil {
+				if Classify(f.err) == Fatal {
+					w.wait() // the write in flight, if any; its commit is not needed to stop
+					return fmt.Errorf("fetch: %w", f.err)
+				}
 				r.log.Warn("fetch failed; retrying", "err", f.err)
 				r.metrics.Retries.WithLabelValues("fetch").Inc()
 				continue
 			}
-			batch = append(batch, r.decode(f.msg))
-			if !timerOn {
-				timer.Reset(r.cfg.FlushInterval)
-				timerOn = true
-			}
-			if len(batch) >= r.cfg.BatchSize {
-				if err := dispatch(); err != nil {
+			if batches.add(r.decode(f.msg)) {
+				if err := w.dispatch(batches.take()); err != nil {
 					return err
 				}
 			}
-		case <-timer.C:
-			timerOn = false
-			if err := dispatch(); err != nil {
+		case <-batches.untilNext():
+			if err := w.dispatch(batches.take()); err != nil {
 				return err
 			}
-		case err := <-inflight: // a write finished while the batch fills
-			inflight = nil
-			if err != nil {
+		case err := <-w.done(): // a write finished while the batch fills
+			if err := w.finished(err); err != nil {
 				return err
 			}
 		case <-ctx.Done():
-			return shutdown()
+			return r.shutdown(flushCtx, stopFetch, w, batches)
 		}
 	}
+}
+
+// fetch feeds msgs from the source until ctx ends. msgs is unbuffered, so
+// it holds at most one message while the loop is busy writing
+// (backpressure).
+func (r *Runner) fetch(ctx context.Context, msgs chan<- fetched) {
+	defer close(msgs)
+	for {
+		m, err := r.src.Fetch(ctx)
+		if err != nil && (ctx.Err() != nil || errors.Is(err, ErrEndOfInput)) {
+			return // closing msgs makes the loop flush and stop
+		}
+		select {
+		case msgs <- fetched{m, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			// Transient fetch errors: back off a little; kafka-go reconnects.
+			select {
+			case <-time.After(500 * time.Millisecond):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// flushContext returns the context writes run on: SIGTERM (ctx ending) must
+// not abort a write half way, only the shutdown timeout may, and once ctx
+// ends every write gets ShutdownTimeout, including one the loop is blocked
+// on while a full batch waits (ClickHouse down at SIGTERM).
+func (r *Runner) flushContext(ctx context.Context) (context.Context, func()) {
+	flushCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var bound atomic.Pointer[time.Timer]
+	stopBound := context.AfterFunc(ctx, func() { bound.Store(time.AfterFunc(r.cfg.ShutdownTimeout, cancel)) })
+	return flushCtx, func() {
+		stopBound()
+		if t := bound.Load(); t != nil {
+			t.Stop()
+		}
+		cancel()
+	}
+}
+
+// shutdown stops fetching, waits for the write in flight and flushes the
+// partial batch.
+func (r *Runner) shutdown(flushCtx context.Context, stopFetch func(), w *pipelinedWriter, batches *batcher) error {
+	r.ready.Store(false)
+	stopFetch()
+	if err := w.wait(); err != nil {
+		return fmt.Errorf("write in flight at shutdown failed; its messages and later ones stay uncommitted and will be redelivered: %w", err)
+	}
+	if batch := batches.take(); batch != nil {
+		if err := r.flush(flushCtx, batch); err != nil {
+			return fmt.Errorf("final flush on shutdown (uncommitted messages will be redelivered): %w", err)
+		}
+	}
+	r.log.Info("runner stopped after final flush")
+	return nil
+}
+
+// pipelinedWriter writes one batch in the background while the next one
+// fills, so fetching and writing overlap. At most two batches are in
+// memory; a full batch waits for the write in flight (backpressure).
+// Writes stay strictly ordered, so commits only ever advance over written
+// offsets.
+type pipelinedWriter struct {
+	flush    func([]Record) error
+	inflight chan error
+}
+
+// dispatch waits for the write in flight, then starts writing batch (a nil
+// batch is not written).
+func (w *pipelinedWriter) dispatch(batch []Record) error {
+	if batch == nil {
+		return nil
+	}
+	if err := w.wait(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	w.inflight = done
+	go func() { done <- w.flush(batch) }()
+	return nil
+}
+
+// done delivers the result of the write in flight (never, when idle).
+func (w *pipelinedWriter) done() <-chan error { return w.inflight }
+
+// finished records that the write in flight delivered err.
+func (w *pipelinedWriter) finished(err error) error {
+	w.inflight = nil
+	return err
+}
+
+// wait waits for the write in flight, if any.
+func (w *pipelinedWriter) wait() error {
+	if w.inflight == nil {
+		return nil
+	}
+	return w.finished(<-w.inflight)
 }
 
 func (r *Runner) decode(m Message) Record {
@@ -237,23 +259,23 @@ func (r *Runner) decode(m Message) Record {
 	return Record{Msg: m, Event: ev}
 }
 
-// flush enriches, writes, dead-letters and commits one batch, retrying each
-// step with exponential backoff and jitter until it succeeds or ctx ends.
+// flush enriches, writes, dead-letters and commits one batch, each step
+// retried while it fails transiently.
 func (r *Runner) flush(ctx context.Context, batch []Record) error {
 	t0 := time.Now()
 	r.enrich(batch)
+	if err := r.write(ctx, batch); err != nil {
+		return err
+	}
+	tWrite := time.Since(t0)
 	var rejects []Record
 	for _, rec := range batch {
 		if rec.Reject != nil {
 			rejects = append(rejects, rec)
 		}
 	}
-	if err := r.retry(ctx, "write", func(ctx context.Context) error { return r.sink.Write(ctx, batch) }); err != nil {
-		return err
-	}
-	tWrite := time.Since(t0)
 	if len(rejects) > 0 && r.dlq != nil {
-		if err := r.retry(ctx, "deadletter", func(ctx context.Context) error { return r.dlq.Send(ctx, rejects) }); err != nil {
+		if err := r.retry.do(ctx, "deadletter", func(ctx context.Context) error { return r.dlq.Send(ctx, rejects) }); err != nil {
 			return err
 		}
 	}
@@ -262,7 +284,7 @@ func (r *Runner) flush(ctx context.Context, batch []Record) error {
 		msgs[i] = batch[i].Msg
 	}
 	tCommit := time.Now()
-	if err := r.retry(ctx, "commit", func(ctx context.Context) error { return r.src.Commit(ctx, msgs) }); err != nil {
+	if err := r.retry.do(ctx, "commit", func(ctx context.Context) error { return r.src.Commit(ctx, msgs) }); err != nil {
 		return err
 	}
 	commitMS := time.Since(tCommit).Milliseconds()
@@ -273,6 +295,34 @@ func (r *Runner) flush(ctx context.Context, batch []Record) error {
 	r.log.Debug("flushed batch", "records", len(batch), "rejects", len(rejects), "ms", time.Since(t0).Milliseconds(),
 		"write_ms", tWrite.Milliseconds(), "commit_ms", commitMS)
 	return nil
+}
+
+// write writes the batch to the sink. Records the sink refuses permanently
+// become rejects (ReasonRefusedByStorage, with the sink's reason), are
+// written to the rejects table, and go on to the dead-letter topic with the
+// other rejects; the rest of the batch is written.
+func (r *Runner) write(ctx context.Context, batch []Record) error {
+	err := r.retry.do(ctx, "write", func(ctx context.Context) error { return r.sink.Write(ctx, batch) })
+	var refused *RefusedError
+	if !errors.As(err, &refused) {
+		return err
+	}
+	recs := make([]Record, 0, len(refused.Records))
+	for _, f := range refused.Records {
+		if f.Index < 0 || f.Index >= len(batch) || batch[f.Index].Reject != nil {
+			return NewFatal(fmt.Errorf("sink refused record %d of a batch of %d", f.Index, len(batch)), "the sink reported a record it was not given: report a bug")
+		}
+		rec := &batch[f.Index]
+		r.log.Warn("record refused by the sink: sent to rejects and the dead-letter topic", "topic", rec.Msg.Topic, "partition", rec.Msg.Partition, "offset", rec.Msg.Offset, "detail", f.Detail)
+		rec.Event, rec.Enrichment = nil, Enrichment{}
+		rec.Reject = &RejectError{Reason: ReasonRefusedByStorage, Detail: f.Detail}
+		recs = append(recs, *rec)
+	}
+	err = r.retry.do(ctx, "write", func(ctx context.Context) error { return r.sink.Write(ctx, recs) })
+	if errors.As(err, &refused) {
+		return NewFatal(fmt.Errorf("write %d refused records to the rejects table: %w", len(recs), err), "the rejects table refuses rows: check its schema ('voc migrate')")
+	}
+	return err
 }
 
 // countFlushed updates the per-topic counters and the committed-offset
@@ -328,36 +378,4 @@ func (r *Runner) enrich(batch []Record) {
 		}()
 	}
 	wg.Wait()
-}
-
-func (r *Runner) retry(ctx context.Context, stage string, op func(context.Context) error) error {
-	backoff := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, r.cfg.AttemptTimeout)
-		err := op(actx)
-		cancel()
-		if err == nil {
-			if attempt > 1 {
-				r.log.Info("recovered", "stage", stage, "attempts", attempt)
-				r.ready.Store(true)
-			}
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("%s: %w (gave up: %v)", stage, err, ctx.Err())
-		}
-		r.ready.Store(false)
-		if stage == "write" {
-			r.metrics.WriteErrors.Inc()
-		}
-		r.metrics.Retries.WithLabelValues(stage).Inc()
-		sleep := backoff/2 + rand.N(backoff/2+1) // jitter in [backoff/2, backoff]
-		r.log.Warn("batch step failed; retrying", "stage", stage, "attempt", attempt, "retry_in", sleep.Round(time.Millisecond), "err", err)
-		select {
-		case <-time.After(sleep):
-		case <-ctx.Done():
-			return fmt.Errorf("%s: %w (gave up: %v)", stage, err, ctx.Err())
-		}
-		backoff = min(backoff*2, r.cfg.MaxBackoff)
-	}
 }

@@ -22,7 +22,8 @@ type Message struct {
 // after every message up to and including msgs was durably written, so a
 // crash before Commit means redelivery, never loss. A finite source (files)
 // returns ErrEndOfInput from Fetch when it has nothing more: the runner then
-// flushes, commits and returns.
+// flushes, commits and returns. Other errors are retried unless marked fatal
+// (NewFatal), which stops the runner.
 type Source interface {
 	Fetch(ctx context.Context) (Message, error)
 	Commit(ctx context.Context, msgs []Message) error
@@ -40,7 +41,10 @@ type Record struct {
 
 // Sink writes a batch of records durably (events to their tables, rejects to
 // the rejects table). Writes must be idempotent: a batch may be written again
-// after a failure or a redelivery.
+// after a failure or a redelivery. A sink that wrote every record but some it
+// can never write returns a *RefusedError naming them (they become rejects);
+// an error marked fatal (NewFatal) stops the runner; any other error is
+// retried with the whole batch.
 type Sink interface {
 	Write(ctx context.Context, batch []Record) error
 }

@@ -24,3 +24,7 @@ func written(m *pipeline.Metrics) int {
 func testutilRetries(m *pipeline.Metrics) float64 {
 	return testutil.ToFloat64(m.Retries.WithLabelValues("write"))
 }
+
+func testutilRejected(m *pipeline.Metrics, topic string, reason pipeline.Reason) float64 {
+	return testutil.ToFloat64(m.Rejected.WithLabelValues(topic, string(reason)))
+}

@@ -89,7 +89,7 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 func (s *Source) Fetch(ctx context.Context) (pipeline.Message, error) {
 	m, err := s.r.FetchMessage(ctx)
 	if err != nil {
-		return pipeline.Message{}, err
+		return pipeline.Message{}, classify(err)
 	}
 	return pipeline.Message{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, HighWaterMark: m.HighWaterMark}, nil
 }
@@ -112,7 +112,7 @@ func (s *Source) Commit(ctx context.Context, msgs []pipeline.Message) error {
 		out = append(out, kafkago.Message{Topic: k.topic, Partition: k.part, Offset: o})
 	}
 	if err := s.r.CommitMessages(ctx, out...); err != nil {
-		return fmt.Errorf("commit offsets of %d partitions: %w", len(out), err)
+		return classify(fmt.Errorf("commit offsets of %d partitions: %w", len(out), err))
 	}
 	return nil
 }
@@ -149,7 +149,7 @@ func (d *DeadLetters) Send(ctx context.Context, rejects []pipeline.Record) error
 		}}
 	}
 	if err := d.p.WriteMessages(ctx, msgs...); err != nil {
-		return fmt.Errorf("write %d dead letters to %s: %w", len(msgs), d.p.Topic, err)
+		return classify(fmt.Errorf("write %d dead letters to %s: %w", len(msgs), d.p.Topic, err))
 	}
 	return nil
 }
