@@ -30,16 +30,16 @@ var (
 	}
 	// The schema or the credentials: every insert fails until an operator acts.
 	fatalCodes = map[int32]string{
-		8:   "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)", // THERE_IS_NO_COLUMN
-		10:  "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)", // NOT_FOUND_COLUMN_IN_BLOCK
-		16:  "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)", // NO_SUCH_COLUMN_IN_TABLE
-		47:  "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)", // UNKNOWN_IDENTIFIER
-		60:  "the table is missing: run 'voc migrate' on this database (or drop --no-migrate)", // UNKNOWN_TABLE
-		81:  "the database is missing: run 'voc migrate' (or check the database in --clickhouse)", // UNKNOWN_DATABASE
+		8:   "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)",                 // THERE_IS_NO_COLUMN
+		10:  "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)",                 // NOT_FOUND_COLUMN_IN_BLOCK
+		16:  "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)",                 // NO_SUCH_COLUMN_IN_TABLE
+		47:  "the schema is older than this build: run 'voc migrate' (or drop --no-migrate)",                 // UNKNOWN_IDENTIFIER
+		60:  "the table is missing: run 'voc migrate' on this database (or drop --no-migrate)",               // UNKNOWN_TABLE
+		81:  "the database is missing: run 'voc migrate' (or check the database in --clickhouse)",            // UNKNOWN_DATABASE
 		164: "the user is read-only: connect as the writer (check --clickhouse and VOC_CLICKHOUSE_PASSWORD)", // READONLY
-		192: "unknown user: check the user in --clickhouse", // UNKNOWN_USER
-		497: "the user may not insert here: grant INSERT on the voc database or connect as the writer", // ACCESS_DENIED
-		516: "authentication failed: check VOC_CLICKHOUSE_PASSWORD / VOC_CLICKHOUSE_PASSWORD_FILE", // AUTHENTICATION_FAILED
+		192: "unknown user: check the user in --clickhouse",                                                  // UNKNOWN_USER
+		497: "the user may not insert here: grant INSERT on the voc database or connect as the writer",       // ACCESS_DENIED
+		516: "authentication failed: check VOC_CLICKHOUSE_PASSWORD / VOC_CLICKHOUSE_PASSWORD_FILE",           // AUTHENTICATION_FAILED
 	}
 )
 
