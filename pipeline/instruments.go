@@ -6,7 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics are the runner's Prometheus instruments.
+// Metrics are the runner's Prometheus instruments (how the pipeline runs;
+// the business metrics analysts read are the metrics package's).
 type Metrics struct {
 	Consumed     *prometheus.CounterVec // topic
 	Written      *prometheus.CounterVec // topic
