@@ -194,7 +194,7 @@ func TestRunWaitsForClickHouseAtStart(t *testing.T) {
 	}()
 	broker := testenv.Kafka(t, 1)
 	logPath := filepath.Join(t.TempDir(), "run.log")
-	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+l.Addr().String()+"/voc", "--brokers", broker.Addr, "--no-migrate", "--http-addr", "", "--log-format", "json")
+	cmd := exec.Command(vocBin, "run", "--clickhouse", "clickhouse://"+l.Addr().String()+"/voc", "--brokers", broker.Addr, "--no-migrate", "--http-addr", "", "--log-format", "json", "--enrich", "none")
 	lf, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)

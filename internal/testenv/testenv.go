@@ -180,7 +180,9 @@ func Kafka(t testing.TB, partitions int) *kafkalocal.Broker {
 	t.Helper()
 	topics := append([]string{}, pipeline.InputTopics...)
 	topics = append(topics, pipeline.TopicDLQ)
-	b, err := kafkalocal.Start(kafkalocal.Config{Partitions: partitions, Topics: topics})
+	// Warnings only (a dead group member removed, ...): quiet unless it matters.
+	warn := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	b, err := kafkalocal.Start(kafkalocal.Config{Partitions: partitions, Topics: topics, Log: warn})
 	if err != nil {
 		t.Fatal(err)
 	}
