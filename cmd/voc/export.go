@@ -148,6 +148,9 @@ func (m *exportMain) Run(ctx context.Context, env *Env, args []string) error {
 		switch {
 		case len(m.metrics) > 0:
 			// Through the registry, as `voc metrics` computes them: the same numbers.
+			if opts.Protocol == clickhouse.HTTP {
+				return errors.New("--metric needs a native DSN (clickhouse://analyst@host:9000/voc): clickhouse-go's HTTP protocol sends settings that a read-only user may not change")
+			}
 			conn, cerr := chsink.Open(ctx, chsink.Config{Options: opts, Log: env.Log})
 			if cerr != nil {
 				return cerr

@@ -91,13 +91,14 @@ func TestExportMetrics(t *testing.T) {
 	if _, err := genload.Load(context.Background(), db.Conn, cfg, nil, genload.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"VOC_ANALYST_PASSWORD_FILE": db.Server.Analyst.PasswordFile, "VOC_CLICKHOUSE_PASSWORD_FILE": db.Server.Writer.PasswordFile}
+	vars := map[string]string{"VOC_ANALYST_PASSWORD_FILE": db.Server.Analyst.PasswordFile, "VOC_CLICKHOUSE_PASSWORD_FILE": db.Server.Writer.PasswordFile,
+		"VOC_CLICKHOUSE_HTTP": db.Server.HTTPAddr}
 	run := func(args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
 		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(k string) string { return vars[k] }}
-		dsn := "http://" + db.Server.Analyst.User + "@" + db.Server.HTTPAddr + "/" + db.Name // export: the analyst
+		dsn := db.Server.AnalystDSN(db.Name) // export: the analyst (native: clickhouse-go's HTTP sends settings a readonly user may not)
 		if args[0] == "metrics" {
 			dsn = db.DSN() // voc metrics: as it is run today
 		}
