@@ -8,6 +8,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
+	"github.com/voc-analytics/voc/internal/chlocal"
 	"github.com/voc-analytics/voc/internal/testenv"
 	"github.com/voc-analytics/voc/metrics"
 )
@@ -87,13 +88,9 @@ func dimsOK(m *metrics.Metric, d string) bool {
 	return false
 }
 
-func openDB(t *testing.T, srv interface{ DSN(string) string }, db string) clickhouse.Conn {
+func openDB(t *testing.T, srv *chlocal.Server, db string) clickhouse.Conn {
 	t.Helper()
-	opts, err := clickhouse.ParseDSN(srv.DSN(db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := clickhouse.Open(opts)
+	c, err := clickhouse.Open(testenv.Options(srv, db))
 	if err != nil {
 		t.Fatal(err)
 	}

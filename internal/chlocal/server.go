@@ -230,7 +230,9 @@ func (s *Server) supervise(c *child) {
 		select {
 		case <-c.exited:
 		case <-s.stopping:
-			<-c.exited
+			// Stop signals the child it saw; a child started by a restart
+			// that raced with Stop is stopped here.
+			s.terminate(c)
 			return
 		}
 		select {
@@ -257,6 +259,22 @@ func (s *Server) supervise(c *child) {
 		s.setChild(next)
 		c = next
 		s.log.Info("embedded ClickHouse restarted", "pid", c.pid)
+	}
+}
+
+// terminate stops c (SIGTERM, then SIGKILL after 20 s) and waits for it.
+func (s *Server) terminate(c *child) {
+	select {
+	case <-c.exited:
+		return
+	default:
+	}
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-c.exited:
+	case <-time.After(20 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.exited
 	}
 }
 

@@ -142,3 +142,29 @@ func TestSupervisorRestartsADeadChild(t *testing.T) {
 		t.Fatalf("after restart got %q, want 7", got)
 	}
 }
+
+// TestStopDuringRestart stops the server while the supervisor is bringing a
+// killed child back: Stop must return and leave no engine process behind
+// (it once waited for ever on the restarted child nobody signalled).
+func TestStopDuringRestart(t *testing.T) {
+	ctx := context.Background()
+	s, err := Start(ctx, Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(s.PID, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// Let the supervisor notice and start the next child, then stop.
+	time.Sleep(100 * time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- s.Stop(ctx) }()
+	select {
+	case <-done:
+	case <-time.After(90 * time.Second):
+		t.Fatal("Stop did not return within 90 s of a restart")
+	}
+	if pid := s.PID; pid != 0 && syscall.Kill(pid, 0) == nil {
+		t.Errorf("engine pid %d still runs after Stop", pid)
+	}
+}
