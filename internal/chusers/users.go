@@ -34,10 +34,9 @@ type Setting struct{ Name, Value, Why string }
 // an HTTP URL parameter all fail with READONLY), so the limits hold.
 var AnalystSettings = []Setting{
 	{"readonly", "1", "read queries only; no setting can be changed (SET, SETTINGS, URL parameters), so these limits hold"},
-	{"max_execution_time", "60", "seconds one query may run"},
-	{"max_result_rows", "1000000", "rows in a result (also checked for subqueries)"},
-	{"max_result_bytes", "1073741824", "bytes in a result (1 GiB)"},
-	{"result_overflow_mode", "throw", "a result over the limit is an error, never silently cut"},
+	{"max_execution_time", "1800", "seconds one query may run, counted while the client reads the result: a voc export of tens of millions of rows streams for minutes (voc serve stops its own queries after 60 s)"},
+	{"max_result_rows", "0", "no cap on the rows of a result: a result streams to the client and costs the server no memory, so an export of any size works; the memory, time and concurrency limits protect the server, and voc serve's SQL page shows at most 10,000 rows itself"},
+	{"max_result_bytes", "0", "no cap on the bytes of a result, for the same reason"},
 	{"max_memory_usage", "4294967296", "memory of one query (4 GiB)"},
 	{"max_memory_usage_for_user", "8589934592", "memory of all the user's queries together (8 GiB)"},
 	{"max_concurrent_queries_for_user", "16", "queries running at once (voc serve, Grafana and people share the user)"},
@@ -47,6 +46,19 @@ var AnalystSettings = []Setting{
 // catalogue (filtered by ClickHouse to what the analyst may see). Users,
 // grants, quotas, processes, logs and named collections stay closed.
 var AnalystSystemTables = []string{"databases", "tables", "columns", "parts", "functions", "data_type_families"}
+
+// AnalystRevokes are the columns of voc's database the analyst may not read
+// although it reads every table: rejects.payload holds the raw, unredacted
+// bytes of bad input (possibly with personal data the redaction of the
+// enrichment never saw). The other columns of rejects (reason, field,
+// detail, offsets) stay readable, so SELECT * FROM rejects is refused and
+// analysts name the columns. REVOKE statements without "FROM ...".
+func AnalystRevokes(database string) []string {
+	return []string{"REVOKE SELECT(payload) ON `" + database + "`.rejects"}
+}
+
+// EmbeddedDatabase is voc's database on the embedded server (voc local).
+const EmbeddedDatabase = "voc"
 
 // Login is one user and its password.
 type Login struct {
@@ -228,6 +240,9 @@ func UsersXML(c EmbeddedConfig) []byte {
 	for _, t := range AnalystSystemTables {
 		fmt.Fprintf(&b, "        <query>GRANT SELECT ON system.%s</query>\n", t)
 	}
+	for _, r := range AnalystRevokes(EmbeddedDatabase) {
+		fmt.Fprintf(&b, "        <query>%s</query>\n", x(r))
+	}
 	fmt.Fprintf(&b, "      </grants>\n    </%s>\n", c.Analyst.User)
 	for _, u := range c.Extra {
 		fmt.Fprintf(&b, "    <%[1]s>\n      <password_sha256_hex>%[2]s</password_sha256_hex>\n      <networks><ip>::/0</ip></networks>\n"+
@@ -334,6 +349,12 @@ func DocumentedSQL() string {
 	for _, s := range AnalystSettings {
 		fmt.Fprintf(&b, "--   %s = %s: %s\n", s.Name, s.Value, s.Why)
 	}
+	b.WriteString(`--
+-- The analyst reads every column of voc's tables except rejects.payload, the raw and
+-- unredacted bytes of bad input (SELECT * FROM rejects is refused; name the columns).
+-- ClickHouse still answers length(payload) from the column's size subcolumn: the length
+-- is readable, never a byte of it.
+`)
 	b.WriteString("\n")
 	for _, s := range statements(spec, "'<sha256 hex of the writer password>'", "'<sha256 hex of the analyst password>'") {
 		b.WriteString(s)
@@ -343,7 +364,8 @@ func DocumentedSQL() string {
 }
 
 // RoleGrants are the privileges of the writer and analyst roles on an
-// external server: GRANT statements without their "TO role".
+// external server: GRANT statements without their "TO role" (and the
+// analyst's REVOKEs of AnalystRevokes without their "FROM role").
 func RoleGrants(database string) (writer, analyst []string) {
 	db := "`" + database + "`"
 	writer = []string{"GRANT ALL ON " + db + ".*", "GRANT TABLE ENGINE ON *", "GRANT SELECT ON system.*"}
@@ -351,6 +373,7 @@ func RoleGrants(database string) (writer, analyst []string) {
 	for _, t := range AnalystSystemTables {
 		analyst = append(analyst, "GRANT SELECT ON system."+t)
 	}
+	analyst = append(analyst, AnalystRevokes(database)...)
 	return writer, analyst
 }
 
@@ -372,7 +395,11 @@ func statements(spec CreateSpec, writerHash, analystHash string) []string {
 	}
 	out = append(out, "CREATE ROLE IF NOT EXISTS "+AnalystRole)
 	for _, g := range analystGrants {
-		out = append(out, g+" TO "+AnalystRole)
+		if strings.HasPrefix(g, "REVOKE ") {
+			out = append(out, g+" FROM "+AnalystRole)
+		} else {
+			out = append(out, g+" TO "+AnalystRole)
+		}
 	}
 	out = append(out,
 		"CREATE SETTINGS PROFILE IF NOT EXISTS "+AnalystProfile,

@@ -2,6 +2,7 @@ package web
 
 import (
 	"compress/gzip"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -174,4 +175,20 @@ func acceptsGzip(h string) bool {
 		}
 	}
 	return false
+}
+
+// queryDeadline cancels a request's ClickHouse queries after timeout, as
+// the analyst's server-side limit (30 min, for exports) does not do it for
+// pages. POST /api/sql sets its own (apiSQL: the timeout for JSON, the
+// write timeout for a CSV download).
+func queryDeadline(timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/sql" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -37,8 +37,13 @@ type Config struct {
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
 	// SQLRowLimit is the most rows /api/sql returns as JSON (the page shows
-	// them; CSV has the analyst's own limit); default 10000.
+	// them; a CSV download streams every row); default 10000.
 	SQLRowLimit int
+	// QueryTimeout bounds each request's ClickHouse queries (its context
+	// is cancelled, which cancels the query): the analyst's own limit is
+	// long enough for a large export, too long for a page. A CSV download
+	// of /api/sql gets the HTTP write timeout instead. Default 60 s.
+	QueryTimeout time.Duration
 }
 
 // Validate checks the configuration before anything starts.
@@ -72,6 +77,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SQLRowLimit <= 0 {
 		c.SQLRowLimit = 10000
+	}
+	if c.QueryTimeout <= 0 {
+		c.QueryTimeout = 60 * time.Second
 	}
 	return nil
 }
@@ -152,6 +160,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, queries: make(chan struct{}, maxPanelQueries)}
 	var h http.Handler = s.routes()
+	h = queryDeadline(cfg.QueryTimeout, h)
 	h = securityHeaders(h)
 	h = gzipResponses(h)
 	if cfg.Users != nil {
@@ -165,8 +174,8 @@ func New(cfg Config) (*Server, error) {
 // Handler is the whole application, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Timeouts of the HTTP server. Writes may take as long as the analyst's
-// longest query (60 s) plus streaming a large CSV.
+// Timeouts of the HTTP server. Writes may take as long as a request's
+// longest query (Config.QueryTimeout, 60 s) plus streaming a large CSV.
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second

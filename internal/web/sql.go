@@ -54,8 +54,8 @@ type sqlResult struct {
 
 // apiSQL runs the analyst's SQL as the read-only ClickHouse user: JSON
 // {"columns": [...], "rows": [[...]]} (at most SQLRowLimit rows, "truncated"
-// says when there were more), or CSV with ?format=csv (every row, within the
-// analyst's limits). ClickHouse's refusal comes back as its message with a
+// says when there were more; QueryTimeout), or CSV with ?format=csv (every
+// row, streamed within the HTTP write timeout). ClickHouse's refusal comes back as its message with a
 // 4xx status (403 for privileges and readonly, 400 otherwise).
 func (s *Server) apiSQL(w http.ResponseWriter, r *http.Request) {
 	t0 := time.Now()
@@ -65,7 +65,13 @@ func (s *Server) apiSQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	asCSV := r.URL.Query().Get("format") == "csv" || format == "csv"
-	rows, err := s.cfg.Conn.Query(r.Context(), text)
+	timeout := s.cfg.QueryTimeout
+	if asCSV {
+		timeout = writeTimeout
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	rows, err := s.cfg.Conn.Query(ctx, text)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
