@@ -78,6 +78,10 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // ClickHouse's refusals of its SQL, 404 for what does not exist, 502 when
 // ClickHouse cannot be reached, 500 otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var qt queryTimeoutError
+	if cause := context.Cause(r.Context()); errors.As(cause, &qt) {
+		err = cause
+	}
 	code, body := errorStatus(err)
 	if code >= 500 {
 		s.cfg.Log.Error("request failed", "path", r.URL.Path, "err", err)
@@ -115,7 +119,7 @@ func errorStatus(err error) (int, apiError) {
 		return code, apiError{Error: ex.Message, Code: ex.Code, Name: name}
 	case errors.Is(err, errNotFound):
 		return http.StatusNotFound, apiError{Error: err.Error()}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, new(queryTimeoutError)), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, apiError{Error: err.Error()}
 	}
 	return http.StatusBadGateway, apiError{Error: err.Error()}

@@ -187,8 +187,25 @@ func queryDeadline(timeout time.Duration, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		ctx, cancel := withQueryTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// queryTimeoutError is the cause of a context cancelled by withQueryTimeout.
+type queryTimeoutError struct{ limit time.Duration }
+
+func (e queryTimeoutError) Error() string {
+	return fmt.Sprintf("the query ran longer than voc serve's limit of %s and was cancelled: narrow the range or the filters, or run it with voc export or a ClickHouse client", e.limit)
+}
+
+// withQueryTimeout cancels ctx after d, with a queryTimeoutError as its
+// cause. It sets no deadline on purpose: clickhouse-go turns a deadline into
+// a max_execution_time setting sent with the query, which ClickHouse
+// refuses from the read-only analyst (READONLY).
+func withQueryTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	t := time.AfterFunc(d, func() { cancel(queryTimeoutError{d}) })
+	return ctx, func() { t.Stop(); cancel(context.Canceled) }
 }

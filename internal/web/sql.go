@@ -69,8 +69,9 @@ func (s *Server) apiSQL(w http.ResponseWriter, r *http.Request) {
 	if asCSV {
 		timeout = writeTimeout
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	ctx, cancel := withQueryTimeout(r.Context(), timeout)
 	defer cancel()
+	r = r.WithContext(ctx)
 	rows, err := s.cfg.Conn.Query(ctx, text)
 	if err != nil {
 		s.writeError(w, r, err)
