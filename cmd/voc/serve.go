@@ -8,20 +8,23 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/voc-analytics/voc/internal/chlocal"
 	"github.com/voc-analytics/voc/internal/localenv"
+	"github.com/voc-analytics/voc/internal/report"
 	"github.com/voc-analytics/voc/internal/web"
+	"github.com/voc-analytics/voc/metrics"
 )
 
 func init() {
 	register(&command{
 		Name:    "serve",
 		Summary: "web application: the four dashboards (ECharts), the weekly report, an SQL page for analysts (read-only ClickHouse user) and a JSON API",
-		Usage:   "[--addr 127.0.0.1:8080] [--clickhouse DSN] [--auth-file FILE]",
-		New:     func() Invocation { return &serveMain{addr: "127.0.0.1:8080"} },
+		Usage:   "[--addr 127.0.0.1:8080] [--clickhouse DSN] [--auth-file FILE] [--zone Asia/Shanghai] [--report-lang zh|en]",
+		New:     func() Invocation { return newServeMain() },
 	})
 	register(&command{
 		Name:    "serve hash-password",
@@ -34,19 +37,33 @@ func init() {
 // serveMain is one run of `voc serve`.
 type serveMain struct {
 	addr, dsn, authFile string
+	zone, reportLang    string
+}
+
+func newServeMain() *serveMain {
+	return &serveMain{addr: "127.0.0.1:8080", zone: metrics.DefaultZone.String(), reportLang: "zh"}
 }
 
 func (m *serveMain) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.addr, "addr", m.addr, "address to listen on; anything but loopback needs --auth-file")
 	fs.StringVar(&m.dsn, "clickhouse", m.dsn, "ClickHouse DSN of a read-only user, e.g. clickhouse://analyst@host:9000/voc (default $VOC_ANALYST_DSN, else the analyst of a running 'voc local', else an embedded server; password from $VOC_ANALYST_PASSWORD or $VOC_ANALYST_PASSWORD_FILE); a user that may write is refused")
 	fs.StringVar(&m.authFile, "auth-file", m.authFile, "file of user:bcrypt-hash lines (htpasswd -nbB USER PASSWORD, or 'voc serve hash-password USER'); visitors must log in")
+	fs.StringVar(&m.zone, "zone", m.zone, "time zone of days and weeks (dashboards, weekly reports)")
+	fs.StringVar(&m.reportLang, "report-lang", m.reportLang, "language of the weekly report pages: zh or en")
 }
 
 func (m *serveMain) Run(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected arguments %q", args)
 	}
-	cfg := web.Config{Addr: m.addr, Log: env.Log}
+	zone, err := time.LoadLocation(m.zone)
+	if err != nil {
+		return fmt.Errorf("--zone %q: %w", m.zone, err)
+	}
+	if m.reportLang != "zh" && m.reportLang != "en" {
+		return fmt.Errorf("--report-lang %q: choose zh or en", m.reportLang)
+	}
+	cfg := web.Config{Addr: m.addr, Log: env.Log, Zone: zone}
 	if m.authFile != "" {
 		users, err := web.LoadAuthFile(m.authFile)
 		if err != nil {
@@ -72,7 +89,7 @@ func (m *serveMain) Run(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	cfg.Conn, cfg.Database = conn, opts.Auth.Database
-	cfg.Reports = reportSource(conn, env)
+	cfg.Reports = web.NewReports(conn, web.ReportsConfig{Zone: zone, Options: report.Options{Lang: m.reportLang, Log: env.Log}})
 	srv, err := web.New(cfg)
 	if err != nil {
 		return err
@@ -108,10 +125,6 @@ func analystOptions(ctx context.Context, env *Env, dsnFlag string) (*clickhouse.
 	opts.Auth.Password = srv.Analyst.Password
 	return opts, func() { srv.Stop(context.Background()) }, nil
 }
-
-// reportSource wires the weekly report pages; nil until internal/report
-// can build a report from ClickHouse.
-func reportSource(conn clickhouse.Conn, env *Env) web.ReportSource { return nil }
 
 // hashPasswordMain is one run of `voc serve hash-password`.
 type hashPasswordMain struct{}

@@ -6,7 +6,8 @@
 //     CDN), with time-range, channel, product-model and topic controls; the
 //     operations dashboard refreshes itself (Dashboard.Refresh, <= 10 s).
 //     Every chart links to the rows behind it (/d/UID/rows/ID?...).
-//   - The weekly report (/reports/2026-W46) from internal/report.
+//   - The weekly report (/reports/2026-W46, /reports/latest) from
+//     internal/report (Reports: built on demand, kept for a while).
 //   - An SQL page for analysts (/sql) that runs their query as the read-only
 //     ClickHouse user (internal/chusers' analyst), with a results table, CSV
 //     download and the schema documentation beside it.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/voc-analytics/voc/internal/generate"
 	"github.com/voc-analytics/voc/internal/genload"
+	"github.com/voc-analytics/voc/internal/report"
 	"github.com/voc-analytics/voc/internal/testenv"
 	"github.com/voc-analytics/voc/pipeline/enrich"
 )
@@ -72,7 +73,9 @@ func load(t testing.TB, days, perDay int) (*fixture, error) {
 		return nil, err
 	}
 	now := cfg.Start.AddDate(0, 0, days).Add(-2 * time.Hour)
-	srv, err := New(Config{Conn: conn, Database: db.Name, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)})
+	clock := func() time.Time { return now }
+	reports := NewReports(conn, ReportsConfig{Now: clock, Options: report.Options{Lang: "en"}})
+	srv, err := New(Config{Conn: conn, Database: db.Name, Now: clock, Reports: reports, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, err
 	}

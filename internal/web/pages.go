@@ -36,6 +36,8 @@ type pageData struct {
 	Weeks      []string
 	Available  bool
 	Zone       string
+	Week       string // the report asked for
+	Error      string // why it cannot be shown
 }
 
 func (s *Server) page(title, current string) pageData {
@@ -54,6 +56,10 @@ func (s *Server) page(title, current string) pageData {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data pageData) {
+	s.renderStatus(w, r, http.StatusOK, name, data)
+}
+
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name string, data pageData) {
 	var b bytes.Buffer
 	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
 		s.cfg.Log.Error("render page", "page", name, "err", err)
@@ -62,6 +68,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(code)
 	_, _ = w.Write(b.Bytes())
 }
 
@@ -106,6 +113,11 @@ func (s *Server) pageSQL(w http.ResponseWriter, r *http.Request) {
 const weeksShown = 12
 
 func (s *Server) pageReports(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "reports.html", s.reportsPage())
+}
+
+// reportsPage lists the last weeksShown complete weeks, latest first.
+func (s *Server) reportsPage() pageData {
 	p := s.page("Weekly report", "reports")
 	p.Available = s.cfg.Reports != nil
 	t := s.cfg.Now().In(s.cfg.Zone)
@@ -113,15 +125,37 @@ func (s *Server) pageReports(w http.ResponseWriter, r *http.Request) {
 		t = t.AddDate(0, 0, -7)
 		p.Weeks = append(p.Weeks, metrics.WeekOf(t, s.cfg.Zone))
 	}
-	s.render(w, r, "reports.html", p)
+	return p
 }
 
 var weekRe = regexp.MustCompile(`^[0-9]{4}-W[0-9]{2}$`)
 
+// latestWeek is the last complete week in the server's zone, what
+// /reports/latest and /api/reports/latest answer.
+func (s *Server) latestWeek() string {
+	return metrics.WeekOf(s.cfg.Now().In(s.cfg.Zone).AddDate(0, 0, -7), s.cfg.Zone)
+}
+
+// noReport is a week without a report: a 404 whose message says why.
+type noReport struct{ err error }
+
+func (e noReport) Error() string        { return e.err.Error() }
+func (e noReport) Unwrap() error        { return e.err }
+func (e noReport) Is(target error) bool { return target == errNotFound }
+
 func (s *Server) report(w http.ResponseWriter, r *http.Request, format string) {
 	week := r.PathValue("week")
+	if week == "latest" {
+		u := strings.TrimSuffix(r.URL.Path, "latest") + s.latestWeek()
+		if r.URL.RawQuery != "" {
+			u += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		http.Redirect(w, r, u, http.StatusFound)
+		return
+	}
 	if !weekRe.MatchString(week) {
-		s.writeError(w, r, badRequest("week %q: want an ISO week like 2026-W46", week))
+		s.writeError(w, r, badRequest("week %q: want an ISO week like 2026-W46 (or latest)", week))
 		return
 	}
 	if s.cfg.Reports == nil {
@@ -131,11 +165,16 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, format string) {
 	var b bytes.Buffer
 	if err := s.cfg.Reports.Render(r.Context(), &b, week, format); err != nil {
 		if errors.Is(err, ErrNoReport) {
-			err = errors.Join(errNotFound, err)
+			err = noReport{err}
 		}
 		if format == "html" {
 			code, body := errorStatus(err)
-			http.Error(w, body.Error, code)
+			if code >= 500 {
+				s.cfg.Log.Error("request failed", "path", r.URL.Path, "err", err)
+			}
+			p := s.reportsPage()
+			p.Title, p.Week, p.Error = "Weekly report "+week, week, body.Error
+			s.renderStatus(w, r, code, "reports.html", p)
 			return
 		}
 		s.writeError(w, r, err)
