@@ -390,3 +390,73 @@ func TestNightComplaints(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowPhases: Live is called once, after the last message of the
+// history and before the first one dated after it; Waiting once everything
+// up to the clock is written, with a time in the future.
+func TestFollowPhases(t *testing.T) {
+	today := time.Now().In(Shanghai)
+	cfg := smallConfig(1, 500, 1)
+	// One day of history ending yesterday 00:00: yesterday's events and
+	// today's since midnight come after Live without waiting.
+	cfg.Start = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, Shanghai).AddDate(0, 0, -2)
+	end := cfg.Start.AddDate(0, 0, cfg.Days)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sink := &phaseSink{}
+	var lives int
+	var waitedFor time.Time
+	opt := Options{Follow: true,
+		Live: func() { lives++; sink.live = true },
+		Waiting: func(next time.Time) {
+			if waitedFor.IsZero() {
+				waitedFor = next
+			}
+			cancel()
+		}}
+	if _, err := Run(ctx, cfg, sink, opt); err != nil {
+		t.Fatal(err)
+	}
+	if lives != 1 {
+		t.Fatalf("Live called %d times, want once", lives)
+	}
+	if sink.before == 0 || sink.after == 0 {
+		t.Fatalf("%d messages before Live, %d after: want both", sink.before, sink.after)
+	}
+	if !sink.lastBefore.Before(end) || sink.firstAfter.Before(end) {
+		t.Errorf("last message before Live at %s, first after at %s: the history ends %s", sink.lastBefore, sink.firstAfter, end)
+	}
+	if !waitedFor.After(time.Now().Add(-time.Second)) || sink.lastAfter.After(time.Now()) {
+		t.Errorf("Waiting for %s, last message written dated %s: want a wait for the future and nothing written from it", waitedFor, sink.lastAfter)
+	}
+}
+
+// phaseSink counts the valid messages written before and after Live.
+type phaseSink struct {
+	live                              bool
+	before, after                     int
+	lastBefore, firstAfter, lastAfter time.Time
+}
+
+func (s *phaseSink) Write(_ context.Context, topic string, key, value []byte) error {
+	lim := pipeline.DefaultLimits()
+	lim.MaxPast = 24 * time.Hour * 365
+	ev, err := pipeline.Decode(topic, key, value, lim)
+	if err != nil {
+		return nil
+	}
+	at := ev.Env().OccurredAt
+	if !s.live {
+		s.before++
+		s.lastBefore = at
+		return nil
+	}
+	if s.after == 0 {
+		s.firstAfter = at
+	}
+	s.after++
+	s.lastAfter = at
+	return nil
+}
+
+func (s *phaseSink) Close() error { return nil }

@@ -25,6 +25,14 @@ type Options struct {
 	Now    func() time.Time // wall clock for --rate and --follow; time.Now if nil
 	// Progress, if set, is called about every 50,000 messages and after each day.
 	Progress func(Progress)
+	// Live, if set, is called once in a Follow run when every message of the
+	// history has been written, before the first one dated after it (which
+	// may lie in the past: today's events since the end of the history).
+	Live func()
+	// Waiting, if set, is called in a Follow run each time the next message
+	// lies in the future: everything up to the clock has been written and
+	// Run waits until next.
+	Waiting func(next time.Time)
 }
 
 // Progress reports how far Run got.
@@ -80,6 +88,7 @@ type generator struct {
 	day       int
 	curHour   int64      // unix hour being generated
 	written   int64      // messages written
+	live      bool       // Follow: the history has been written
 	carry     [2]float64 // fractional fresh and emerging contacts not yet created
 }
 
@@ -146,7 +155,17 @@ func (g *generator) flush(ctx context.Context, until int64) error {
 
 func (g *generator) emit(ctx context.Context, it queued) error {
 	if g.opt.Follow && it.at > g.periodEnd {
-		if err := sleepUntil(ctx, g.opt.Now, time.Unix(it.at, 0)); err != nil {
+		if !g.live {
+			g.live = true
+			if g.opt.Live != nil {
+				g.opt.Live()
+			}
+		}
+		at := time.Unix(it.at, 0)
+		if g.opt.Waiting != nil && at.After(g.opt.Now()) {
+			g.opt.Waiting(at)
+		}
+		if err := sleepUntil(ctx, g.opt.Now, at); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package genload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -17,12 +18,19 @@ import (
 type Options struct {
 	BatchSize int // records per ClickHouse write; default 20000
 	Workers   int // parallel enrichment; default 2
-	// Progress, if set, is called after each written batch with the records written so far.
+	// Progress, if set, is called after each written batch with the records
+	// written so far (from the goroutine that writes: one batch is written
+	// while the next is generated and enriched).
 	Progress func(written int64)
 	// Optimize merges every table of the database once the load is done
 	// (OPTIMIZE ... FINAL): queries then read one part per partition, and no
 	// background merge runs while tests read the data.
 	Optimize bool
+	// Invalid, if set, receives the messages that fail validation (the
+	// generator's deliberately malformed ones, Config.MalformedRate) instead
+	// of failing the load, e.g. to send them through Kafka to the pipeline's
+	// dead-letter path.
+	Invalid func(ctx context.Context, topic string, key, value []byte, err error) error
 }
 
 // Load generates cfg's history and writes it to conn's database with
@@ -100,6 +108,10 @@ type sink struct {
 	offsets  map[string]int64
 	batch    []pipeline.Record
 	written  int64
+
+	// One batch is written to ClickHouse while the next is generated and
+	// enriched: the write of the previous one, if any, is in flight.
+	inflight chan error
 }
 
 func (s *sink) Write(ctx context.Context, topic string, key, value []byte) error {
@@ -107,6 +119,10 @@ func (s *sink) Write(ctx context.Context, topic string, key, value []byte) error
 	s.offsets[topic]++
 	msg := pipeline.Message{Topic: topic, Offset: off, Key: key, Value: value}
 	ev, err := pipeline.Decode(topic, key, value, s.lim)
+	if err != nil && s.opt.Invalid != nil {
+		s.offsets[topic]--
+		return s.opt.Invalid(ctx, topic, key, value, err)
+	}
 	if err != nil {
 		return fmt.Errorf("generated %s message at offset %d does not pass validation (a generator bug): %w", topic, off, err)
 	}
@@ -117,8 +133,24 @@ func (s *sink) Write(ctx context.Context, topic string, key, value []byte) error
 	return nil
 }
 
-func (s *sink) Close() error { return s.flush(s.ctx) }
+// Close writes what is left and waits for it.
+func (s *sink) Close() error {
+	err := s.flush(s.ctx)
+	return errors.Join(err, s.wait())
+}
 
+// wait waits for the write in flight and returns its error.
+func (s *sink) wait() error {
+	if s.inflight == nil {
+		return nil
+	}
+	err := <-s.inflight
+	s.inflight = nil
+	return err
+}
+
+// flush enriches the batch, waits for the previous write, and starts the
+// batch's write.
 func (s *sink) flush(ctx context.Context) error {
 	if len(s.batch) == 0 {
 		return nil
@@ -138,13 +170,22 @@ func (s *sink) flush(ctx context.Context) error {
 		}
 		wg.Wait()
 	}
-	if err := s.w.Write(ctx, s.batch); err != nil {
-		return fmt.Errorf("write %d generated records to ClickHouse: %w", len(s.batch), err)
+	if err := s.wait(); err != nil {
+		return err
 	}
-	s.written += int64(len(s.batch))
-	s.batch = s.batch[:0]
-	if s.opt.Progress != nil {
-		s.opt.Progress(s.written)
-	}
+	batch := s.batch
+	s.batch = make([]pipeline.Record, 0, s.opt.BatchSize)
+	s.inflight = make(chan error, 1)
+	go func(done chan<- error) {
+		if err := s.w.Write(ctx, batch); err != nil {
+			done <- fmt.Errorf("write %d generated records to ClickHouse: %w", len(batch), err)
+			return
+		}
+		s.written += int64(len(batch))
+		if s.opt.Progress != nil {
+			s.opt.Progress(s.written)
+		}
+		done <- nil
+	}(s.inflight)
 	return nil
 }
