@@ -1,0 +1,195 @@
+// Command demotime measures the time to the first dashboard: it runs a
+// command (`make demo`) and from its start polls voc serve until every
+// panel of the executive dashboard answers with data, then loads the page
+// in headless Chromium and waits until every chart on it is drawn with data
+// (optionally writing a screenshot), then stops the command with SIGINT, as
+// Ctrl-C on a terminal does (to its whole process group), and reports the
+// times and whether it stopped cleanly.
+//
+//	go run ./internal/demotime -url http://127.0.0.1:8080 -- make demo
+//
+// The figures in README.md ("make demo") come from it; VOC_CACHE_DIR set to
+// an empty directory gives the cold start (the ClickHouse engine
+// downloaded, verified and unpacked first).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/voc-analytics/voc/dashboards"
+	"github.com/voc-analytics/voc/internal/browser"
+	"github.com/voc-analytics/voc/internal/web"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "voc serve of the demo")
+	uid := flag.String("dashboard", "voc-executive", "dashboard that must have data")
+	shot := flag.String("screenshot", "", "write a PNG of the dashboard page, once drawn, to this file")
+	timeout := flag.Duration("timeout", 15*time.Minute, "give up after this long")
+	keep := flag.Bool("keep", false, "leave the command running instead of stopping it with SIGINT")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: demotime [-url URL] [-screenshot FILE] -- COMMAND [ARGS...]")
+		os.Exit(2)
+	}
+	if err := run(*base, *uid, *shot, *timeout, *keep, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "demotime:", err)
+		os.Exit(1)
+	}
+}
+
+func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string) error {
+	var dash *dashboards.Dashboard
+	for _, d := range dashboards.All() {
+		if d.UID == uid {
+			dash = &d
+		}
+	}
+	if dash == nil {
+		return fmt.Errorf("no dashboard %q", uid)
+	}
+	t0 := time.Now()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, as a terminal's foreground job
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() error {
+		if keep {
+			return nil
+		}
+		t := time.Now()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+		select {
+		case err := <-exited:
+			fmt.Printf("demotime: stopped by SIGINT in %s, exit status: %v\n", time.Since(t).Round(100*time.Millisecond), exitStatus(err))
+			return err
+		case <-time.After(2 * time.Minute):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			return errors.New("the command did not stop within 2 minutes of SIGINT: killed")
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+
+	// 1. Every panel of the dashboard answers with rows.
+	for {
+		n, missing := panelsWithData(ctx, base, dash)
+		if missing == 0 {
+			fmt.Printf("demotime: all %d panels of %s have data (API) %s after the start of %q\n", n, uid, time.Since(t0).Round(100*time.Millisecond), strings.Join(argv, " "))
+			break
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("the command ended before the dashboard had data: %v", exitStatus(err))
+		case <-ctx.Done():
+			stop()
+			return fmt.Errorf("%s: %d panels still without data after %s", uid, missing, timeout)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	// 2. The page, drawn in a browser.
+	bin, err := browser.Find(os.Getenv)
+	if err != nil {
+		fmt.Printf("demotime: no browser, page not checked: %v\n", err)
+		return stop()
+	}
+	res, err := browser.Load(ctx, bin, base+"/d/"+uid, browser.Options{Width: 1600, Height: 1000, Screenshot: shot != "", Eval: web.WaitLoaded, Settle: time.Second, Timeout: 4 * time.Minute})
+	if err != nil {
+		stop()
+		return err
+	}
+	var st struct {
+		Loaded bool `json:"loaded"`
+		Panels map[string]struct {
+			Status string `json:"status"`
+			Rows   int    `json:"rows"`
+			Title  string `json:"title"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(res.Value, &st); err != nil {
+		stop()
+		return fmt.Errorf("page state %s: %w", res.Value, err)
+	}
+	var bad []string
+	for id, p := range st.Panels {
+		if p.Status != "external" && (p.Status != "ok" || p.Rows == 0) {
+			bad = append(bad, fmt.Sprintf("%s %q: %s, %d rows", id, p.Title, p.Status, p.Rows))
+		}
+	}
+	if !st.Loaded || len(bad) > 0 || len(res.Errors) > 0 {
+		stop()
+		return fmt.Errorf("page %s: loaded %v, panels without data %v, browser errors %v", uid, st.Loaded, bad, res.Errors)
+	}
+	fmt.Printf("demotime: page /d/%s drawn in Chromium, %d panels with data, %s after the start\n", uid, len(st.Panels), time.Since(t0).Round(100*time.Millisecond))
+	if shot != "" {
+		if err := os.WriteFile(shot, res.Screenshot, 0o644); err != nil {
+			stop()
+			return err
+		}
+		fmt.Printf("demotime: screenshot %s\n", shot)
+	}
+	return stop()
+}
+
+// panelsWithData asks voc serve for each panel of d with its default view.
+func panelsWithData(ctx context.Context, base string, d *dashboards.Dashboard) (panels, missing int) {
+	for _, p := range d.Panels {
+		if len(p.Metrics) == 0 && p.Rows == "" {
+			continue // Prometheus's panels: not voc serve's
+		}
+		panels++
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/api/panels/%s/%d", base, d.UID, p.ID), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			missing++
+			continue
+		}
+		var pd struct {
+			Rows [][]any `json:"rows"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&pd)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil || !hasFigure(pd.Rows) {
+			missing++
+		}
+	}
+	return panels, missing
+}
+
+// hasFigure: some cell is a number other than 0 (an empty table answers
+// rows of zeros and nulls for some panels).
+func hasFigure(rows [][]any) bool {
+	for _, r := range rows {
+		for _, v := range r {
+			if f, ok := v.(float64); ok && f != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func exitStatus(err error) string {
+	if err == nil {
+		return "0"
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.String()
+	}
+	return err.Error()
+}
