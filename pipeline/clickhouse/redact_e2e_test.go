@@ -65,9 +65,11 @@ func TestEveryFreeTextFieldArrivesRedacted(t *testing.T) {
 		t.Fatalf("%d of the planted events were rejected (%s): the test's events are wrong", n, detail)
 	}
 	// Every String and Array(String) column of every table and view but
-	// rejects (which keeps the raw bytes for operators) is searched.
+	// rejects (which keeps the raw bytes for operators) is searched; the
+	// transient .tmp.inner_id tables of a refreshable view that is
+	// refreshing at that moment come and go, and are left out.
 	rows, err := db.Conn.Query(t.Context(), `SELECT table, name FROM system.columns
-		WHERE database = ? AND table != 'rejects' AND table NOT LIKE '%_agg' AND (type LIKE '%String%')
+		WHERE database = ? AND table != 'rejects' AND table NOT LIKE '%_agg' AND NOT startsWith(table, '.') AND (type LIKE '%String%')
 		AND table IN (SELECT name FROM system.tables WHERE database = ? AND engine != 'MaterializedView')`, db.Name, db.Name)
 	if err != nil {
 		t.Fatal(err)
