@@ -51,8 +51,10 @@ func Load(ctx context.Context, conn driver.Conn, cfg generate.Config, enricher p
 }
 
 // Optimize merges the parts of every MergeTree table of conn's database.
+// (A refreshable view's transient .tmp.inner_id table is left out: it may
+// be gone by the time OPTIMIZE reaches it.)
 func Optimize(ctx context.Context, conn driver.Conn) error {
-	rows, err := conn.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name")
+	rows, err := conn.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND NOT startsWith(name, '.') ORDER BY name")
 	if err != nil {
 		return fmt.Errorf("list tables to optimize: %w", err)
 	}
