@@ -29,9 +29,11 @@ demo: deps build
 # demo-time measures `make demo`'s time to the first dashboard (README):
 # from its start until every panel of the executive dashboard has data and
 # the page is drawn in Chromium (screenshot docs/img/demo-executive.png),
-# then stops it with SIGINT. Cold: make demo-time VOC_CACHE_DIR=$$(mktemp -d).
+# then stops it with SIGINT. Cold: VOC_CACHE_DIR=$(mktemp -d) make demo-time;
+# another address: make demo-time DEMO_FLAGS='--addr 127.0.0.1:18080' DEMO_URL=http://127.0.0.1:18080.
+DEMO_URL ?= http://127.0.0.1:8080
 demo-time:
-	$(GO) run ./internal/demotime -url http://127.0.0.1:8080 -screenshot docs/img/demo-executive.png -- $(MAKE) demo
+	$(GO) run ./internal/demotime -url $(DEMO_URL) -screenshot docs/img/demo-executive.png -- $(MAKE) demo
 
 test: deps
 	$(GO) vet ./...

@@ -3,8 +3,8 @@
 // directory, loads the history through the pipeline's validation and text
 // analytics (internal/genload), then runs every shot in shots, each of
 // which renders a page and photographs it with headless Chromium
-// (internal/browser). Add a shot by appending to shots (voc serve's
-// dashboards go here too); -only runs some of them.
+// (internal/browser): the weekly report and voc serve's four dashboards.
+// Add a shot by appending to shots; -only runs some of them.
 package main
 
 import (
@@ -34,7 +34,8 @@ import (
 // browser, where to write.
 type Env struct {
 	Conn     driver.Conn
-	Options  *clickhouse.Options
+	Options  *clickhouse.Options // the writer's
+	Analyst  *clickhouse.Options // the read-only analyst's (voc serve)
 	Config   generate.Config
 	Chromium string
 	OutDir   string
@@ -49,6 +50,7 @@ type shot struct {
 // shots are the pictures, in the order they are taken.
 var shots = []shot{
 	{"weekly-report", weeklyReport},
+	{"dashboards", dashboards},
 }
 
 func main() {
@@ -120,7 +122,9 @@ func run(ctx context.Context, log *slog.Logger, out string, days, perDay int, on
 		return err
 	}
 	log.Info("history loaded", "contacts", sum.Contacts, "took", time.Since(t0).Round(time.Second))
-	e := &Env{Conn: conn, Options: opts, Config: cfg, Chromium: bin, OutDir: out, Log: log}
+	analyst := &clickhouse.Options{Addr: []string{srv.TCPAddr}, Auth: clickhouse.Auth{Database: "voc", Username: srv.Analyst.User, Password: srv.Analyst.Password},
+		DialTimeout: 10 * time.Second}
+	e := &Env{Conn: conn, Options: opts, Analyst: analyst, Config: cfg, Chromium: bin, OutDir: out, Log: log}
 	for _, s := range shots {
 		if only != "" && !strings.Contains(","+only+",", ","+s.name+",") {
 			continue

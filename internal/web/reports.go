@@ -120,11 +120,12 @@ func (rs *Reports) Build(ctx context.Context, week string) (*report.Report, erro
 func (rs *Reports) build(ctx context.Context, wk report.Week, now time.Time) (*report.Report, error) {
 	opt := rs.cfg.Options
 	opt.Week, opt.Now = wk, now
-	// A build outlives the request that started it: others may wait for it.
-	// No deadline: clickhouse-go would turn it into a max_execution_time
-	// setting, which a read-only user may not send; the analyst's own
-	// limit (60 s per query) bounds each query instead.
-	r, err := report.Build(context.WithoutCancel(ctx), rs.conn, opt)
+	// A build outlives the request that started it (others may wait for
+	// it), bounded by a timer, not a deadline (clickhouse-go would send a
+	// deadline as max_execution_time, which the read-only user may not set).
+	ctx, cancel := withQueryTimeout(context.WithoutCancel(ctx), reportBuildTimeout)
+	defer cancel()
+	r, err := report.Build(ctx, rs.conn, opt)
 	var nd *report.NoDataError
 	if errors.As(err, &nd) {
 		return nil, fmt.Errorf("%w: %s", ErrNoReport, nd.Error())
@@ -134,6 +135,9 @@ func (rs *Reports) build(ctx context.Context, wk report.Week, now time.Time) (*r
 	}
 	return r, nil
 }
+
+// reportBuildTimeout bounds the queries of one report build.
+const reportBuildTimeout = 5 * time.Minute
 
 // prune drops finished entries older than the TTL once the cache holds
 // more than a few weeks (every week ever asked for stays otherwise).
