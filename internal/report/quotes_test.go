@@ -76,6 +76,10 @@ func TestMatchSuggestions(t *testing.T) {
 		{ID: "p5", Title: "升级提醒", Topics: []string{"remote", "update-firmware"}, Endorsements: 5, PostedAt: day.Add(time.Hour), Status: "under_review"},
 		// names another topic: not matched to remote by its words
 		{ID: "p6", Title: "遥控器没反应时先升级", Tags: []string{"update-firmware"}, Endorsements: 90, PostedAt: day, Status: "open"},
+		// tagged WiFi by its author; text analytics also read "remote" into it: the tag wins
+		{ID: "p7", Title: "WiFi工单拉群跟进", Tags: []string{"network-wifi"}, Topics: []string{"network-wifi", "remote"}, Endorsements: 80, PostedAt: day, Status: "open"},
+		// tags name no topic: its text-analytics topic counts
+		{ID: "p8", Title: "排队太久", Tags: []string{"process"}, Topics: []string{"wait-time"}, Endorsements: 1, PostedAt: day, Status: "open"},
 	}
 	kw := map[string][]string{"remote": {"遥控器", "没反应", "升级"}, "wait-time": {"排队", "等待"}}
 	by, used := MatchSuggestions(posts, kw, []string{"remote", "wait-time"}, 3)
@@ -83,10 +87,10 @@ func TestMatchSuggestions(t *testing.T) {
 	if got := by["remote"]; len(got) != 3 || got[0] != "p5" || got[1] != "p1" || got[2] != "p2" {
 		t.Errorf("remote suggestions = %v, want [p5 p1 p2]", got)
 	}
-	if got := by["wait-time"]; len(got) != 0 {
-		t.Errorf("wait-time suggestions = %v, want none", got)
+	if got := by["wait-time"]; len(got) != 1 || got[0] != "p8" {
+		t.Errorf("wait-time suggestions = %v, want [p8]", got)
 	}
-	if len(used) != 3 || used[2].ID != "p2" || used[2].Match != "keywords" || used[0].Match != "topic" {
+	if len(used) != 4 || used[2].ID != "p2" || used[2].Match != "keywords" || used[0].Match != "topic" {
 		t.Errorf("used = %+v", used)
 	}
 }

@@ -18,8 +18,9 @@ type Post struct {
 }
 
 // Suggestion matching, stated in docs/report.md: a post matches a topic when
-// the topic is among its tags or its text-analytics topics ("topic"), or
-// else, for a post that names no topic at all, when at least two of the
+// the topic is among the topics its author tagged it with, or, if its tags
+// name no topic, among its text-analytics topics ("topic"); or else, for a
+// post that names no topic either way, when at least two of the
 // topic's ten most distinctive keywords this week (TopKeywords) are among the post's keywords or appear in its title or body ("keywords").
 // Rejected posts are left out. Per topic the report lists up to three
 // matches: topic matches first, then by endorsements, newest first.
@@ -50,11 +51,11 @@ func MatchSuggestions(posts []Post, topicKeywords map[string][]string, topics []
 			if p.Status == "rejected" {
 				continue
 			}
-			if contains(p.Tags, topic) || contains(p.Topics, topic) {
+			if contains(postTopics(p), topic) {
 				ms = append(ms, match{p, 2})
 				continue
 			}
-			if namesTopic(p) {
+			if len(postTopics(p)) > 0 {
 				continue // the author or the text analytics said what it is about: another topic
 			}
 			text := strings.ToLower(p.Title + "\n" + p.Body)
@@ -108,14 +109,27 @@ func MatchSuggestions(posts []Post, topicKeywords map[string][]string, topics []
 	return byTopic, out
 }
 
-// namesTopic reports whether a post's tags or topics name an issue topic.
-func namesTopic(p *Post) bool {
-	for _, t := range append(append([]string{}, p.Tags...), p.Topics...) {
+// postTopics is what a post is about: the issue topics its author tagged
+// it with, or, when the tags name none, its text-analytics topics. The
+// author's tags win because text analytics reads a post's proposal as well
+// as its subject ("put the WiFi tickets in one group ... so customers stop
+// calling back" is about WiFi, not repair progress).
+func postTopics(p *Post) []string {
+	var tagged, analysed []string
+	for _, t := range p.Tags {
 		if _, ok := catalog.TopicByID(t); ok {
-			return true
+			tagged = append(tagged, t)
 		}
 	}
-	return false
+	if len(tagged) > 0 {
+		return tagged
+	}
+	for _, t := range p.Topics {
+		if _, ok := catalog.TopicByID(t); ok {
+			analysed = append(analysed, t)
+		}
+	}
+	return analysed
 }
 
 func contains(xs []string, x string) bool {
