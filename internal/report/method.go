@@ -14,7 +14,7 @@ func MethodText(lang string, c EmergingConfig, tested int) []string {
 				c.MinCount, c.MinRatio, tested, c.FDR*100),
 			"客户原话的选取：候选为本周该组的脱敏客户文本（联络的首条客户消息、工单描述、问卷评论，8–280 字），规范化后去重；" +
 				"以各关键词在候选文本中出现的比例构成关键词质心，按与质心的余弦相似度（典型度）从高到低选取，跳过与已选原话关键词 Jaccard 重合度 ≥ 0.5 的文本，含脱敏占位符的文本仅在不足时使用。",
-			"员工建议的匹配：建议的标签或文本主题包含该主题，或（对未标注任何主题的建议）其关键词/标题/正文命中该主题本周最具区分度的 10 个关键词（在该主题文本中的出现比例至少是全部热点主题文本中的 2 倍）中的至少 2 个；不含未采纳的建议；每个主题最多 3 条，主题匹配优先，再按点赞数。",
+			"员工建议的匹配：作者标注的主题包含该主题（作者未标注主题时，看文本分析得出的主题），或（对两者都没有主题的建议）其关键词/标题/正文命中该主题本周最具区分度的 10 个关键词（在该主题文本中的出现比例至少是全部热点主题文本中的 2 倍）中的至少 2 个；不含未采纳的建议；每个主题最多 3 条，主题匹配优先，再按点赞数。",
 		}
 	}
 	return []string{
@@ -26,7 +26,7 @@ func MethodText(lang string, c EmergingConfig, tested int) []string {
 		"Quotes: the group's redacted customer texts of the week (a contact's first customer message, ticket descriptions, survey comments; 8-280 characters), de-duplicated after normalisation, " +
 			"ranked by cosine similarity of their keywords to the group's keyword centroid (the share of texts carrying each keyword); a text whose keywords overlap a chosen quote's by Jaccard ≥ 0.5 is skipped, " +
 			"and texts with a redaction placeholder are used only when too few others remain.",
-		"Suggestions: a post matches a topic when the topic is among its tags or text-analytics topics, or, for a post that names no topic, when at least 2 of the topic's 10 most distinctive keywords this week (at least twice as frequent in the topic's texts as in all top topics' texts) appear in its keywords, title or body; " +
+		"Suggestions: a post matches a topic when the topic is among the topics its author tagged it with (its text-analytics topics when the tags name none), or, for a post that names no topic either way, when at least 2 of the topic's 10 most distinctive keywords this week (at least twice as frequent in the topic's texts as in all top topics' texts) appear in its keywords, title or body; " +
 			"rejected posts are left out; up to 3 per topic, topic matches first, then by endorsements.",
 	}
 }
