@@ -10,21 +10,21 @@
 -- time: started_at
 -- dimensions: day, week, hour_of_week, channel, product_model, service_category, topic, team, agent, customer_tag
 -- param: repeat_window UInt16 = 7: days after a bot contact in which any contact of the customer means it came back
-WITH later AS
-(
-    SELECT lc.customer_id AS customer_id, groupArray((lc.started_at, lc.contact_id)) AS starts
-    FROM contacts AS lc
-    WHERE lc.started_at >= {from:DateTime64(3, 'UTC')}
-      AND lc.started_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
-    GROUP BY customer_id
-)
+-- The return: each contact's next contact of the same customer in (started_at, contact_id) order over
+-- the range and the repeat window after it (one sort, a window function).
 SELECT {{dims}}
     countIf(c.bot_handoff = 0 AND c.queued_at IS NULL AND c.answered_at IS NULL AND c.abandoned = 0
-        AND NOT arrayExists(x -> (x.1 > c.started_at OR (x.1 = c.started_at AND x.2 > c.contact_id))
-                                 AND x.1 < c.started_at + toIntervalDay({repeat_window:UInt16}), rp.starts))
+        AND NOT (c.bc_next_at IS NOT NULL AND c.bc_next_at < c.started_at + toIntervalDay({repeat_window:UInt16})))
     / count() AS bot_containment
-FROM contacts AS c
-LEFT JOIN later AS rp ON rp.customer_id = c.customer_id
+FROM
+(
+    SELECT *,
+        leadInFrame(toNullable(started_at)) OVER (PARTITION BY customer_id ORDER BY started_at, contact_id
+                                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS bc_next_at
+    FROM contacts
+    WHERE started_at >= {from:DateTime64(3, 'UTC')}
+      AND started_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
+) AS c
 {{joins}}
 WHERE c.started_at >= {from:DateTime64(3, 'UTC')} AND c.started_at < {to:DateTime64(3, 'UTC')}
   AND (c.bot_messages > 0 OR c.bot_handoff = 1)

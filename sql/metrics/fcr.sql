@@ -13,23 +13,28 @@
 -- dimensions: day, week, hour_of_week, channel, product_model, service_category, topic, team, agent, customer_tag
 -- param: repeat_window UInt16 = 7: days after a contact in which a contact about the same topic is a repeat
 -- target: 0.70 (DOMAIN.md: >= 70 %; Huawei 72 %, world class >= 80 %)
-WITH later AS
-(
-    SELECT lc.customer_id AS customer_id, lsc.topic AS topic, groupArray((lc.started_at, lc.contact_id)) AS starts
-    FROM contacts AS lc
-    INNER JOIN service_categories AS lsc ON lsc.slug = lc.service_category
-    WHERE lc.started_at >= {from:DateTime64(3, 'UTC')}
-      AND lc.started_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
-    GROUP BY customer_id, topic
-)
+-- The repeat: over the contacts of the range and the repeat window after it, each contact's next
+-- contact of the same customer and topic in (started_at, contact_id) order (one sort, a window
+-- function); the contact is repeated when that next one starts within the window.
 SELECT {{dims}}
     countIf(c.cross_team_transfers = 0 AND c.ticket_id = '' AND tk.opened_by = ''
-        AND NOT arrayExists(x -> (x.1 > c.started_at OR (x.1 = c.started_at AND x.2 > c.contact_id))
-                                 AND x.1 < c.started_at + toIntervalDay({repeat_window:UInt16}), rp.starts))
+        AND NOT (c.fcr_known = 1 AND c.fcr_next_at IS NOT NULL
+                 AND c.fcr_next_at < c.started_at + toIntervalDay({repeat_window:UInt16})))
     / count() AS fcr
-FROM contacts AS c
-LEFT JOIN service_categories AS fsc ON fsc.slug = c.service_category
-LEFT JOIN later AS rp ON rp.customer_id = c.customer_id AND rp.topic = fsc.topic
+FROM
+(
+    SELECT *,
+        leadInFrame(toNullable(started_at)) OVER (PARTITION BY customer_id, fcr_known, fcr_topic ORDER BY started_at, contact_id
+                                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS fcr_next_at
+    FROM
+    (
+        SELECT ac.*, fsc.topic AS fcr_topic, fsc.known AS fcr_known
+        FROM contacts AS ac
+        LEFT JOIN (SELECT slug, topic, toUInt8(1) AS known FROM service_categories) AS fsc ON fsc.slug = ac.service_category
+        WHERE ac.started_at >= {from:DateTime64(3, 'UTC')}
+          AND ac.started_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
+    )
+) AS c
 LEFT JOIN
 (
     SELECT DISTINCT contact_id AS opened_by

@@ -11,22 +11,25 @@
 -- time: started_at
 -- dimensions: day, week, hour_of_week, channel, product_model, service_category, topic, team, agent, customer_tag
 -- param: repeat_window UInt16 = 7: days after a contact in which a contact about the same topic is a repeat
-WITH later AS
-(
-    SELECT lc.customer_id AS customer_id, lsc.topic AS topic, groupArray((lc.started_at, lc.contact_id)) AS starts
-    FROM contacts AS lc
-    INNER JOIN service_categories AS lsc ON lsc.slug = lc.service_category
-    WHERE lc.started_at >= {from:DateTime64(3, 'UTC')}
-      AND lc.started_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
-    GROUP BY customer_id, topic
-)
+-- The repeat: each contact's next contact of the same customer and topic in (started_at, contact_id)
+-- order over the range and the repeat window after it (one sort, a window function).
 SELECT {{dims}}
-    countIf(arrayExists(x -> (x.1 > c.started_at OR (x.1 = c.started_at AND x.2 > c.contact_id))
-                             AND x.1 < c.started_at + toIntervalDay({repeat_window:UInt16}), rp.starts))
+    countIf(c.rr_next_at IS NOT NULL AND c.rr_next_at < c.started_at + toIntervalDay({repeat_window:UInt16}))
     / count() AS repeat_rate
-FROM contacts AS c
-INNER JOIN service_categories AS rsc ON rsc.slug = c.service_category
-LEFT JOIN later AS rp ON rp.customer_id = c.customer_id AND rp.topic = rsc.topic
+FROM
+(
+    SELECT *,
+        leadInFrame(toNullable(started_at)) OVER (PARTITION BY customer_id, rr_topic ORDER BY started_at, contact_id
+                                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS rr_next_at
+    FROM
+    (
+        SELECT ac.*, rsc.topic AS rr_topic
+        FROM contacts AS ac
+        INNER JOIN service_categories AS rsc ON rsc.slug = ac.service_category
+        WHERE ac.started_at >= {from:DateTime64(3, 'UTC')}
+          AND ac.started_at < {to:DateTime64(3, 'UTC')} + toIntervalDay({repeat_window:UInt16})
+    )
+) AS c
 {{joins}}
 WHERE c.started_at >= {from:DateTime64(3, 'UTC')} AND c.started_at < {to:DateTime64(3, 'UTC')}
   AND c.started_at + toIntervalDay({repeat_window:UInt16}) <= {now:DateTime64(3, 'UTC')}{{filters}}
