@@ -24,10 +24,7 @@ func BenchmarkBackfill(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := generate.Run(context.Background(), cfg, sink, generate.Options{}); err != nil {
-		b.Fatal(err)
-	}
-	if err := sink.Close(); err != nil {
+	if _, err := generate.Run(context.Background(), cfg, sink, generate.Options{}); err != nil { // closes the sink
 		b.Fatal(err)
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
