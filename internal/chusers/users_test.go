@@ -89,6 +89,8 @@ func analystChecks(db string, port string) []check {
 		check{"read every column of rejects", "SELECT * FROM " + db + ".rejects", []int32{codeAccessDenied}},
 		check{"read why messages were rejected", "SELECT topic, kafka_partition, kafka_offset, reason, field, detail, event_id, rejected_at FROM " + db + ".rejects", nil},
 		check{"count rejects by reason", "SELECT reason, count() FROM " + db + ".rejects GROUP BY reason", nil},
+		check{"count rejects", "SELECT count() FROM " + db + ".rejects", nil},
+		check{"count rejects, each once", "SELECT count() FROM " + db + ".rejects FINAL", nil},
 	)
 	for _, table := range []string{"users", "grants", "role_grants", "roles", "settings_profiles", "settings_profile_elements",
 		"quotas", "quotas_usage", "row_policies", "named_collections", "processes", "query_log", "zookeeper", "user_directories"} {
