@@ -180,10 +180,12 @@ func acceptsGzip(h string) bool {
 // queryDeadline cancels a request's ClickHouse queries after timeout, as
 // the analyst's server-side limit (30 min, for exports) does not do it for
 // pages. POST /api/sql sets its own (apiSQL: the timeout for JSON, the
-// write timeout for a CSV download).
+// write timeout for a CSV download), and so do the weekly report's pages
+// (a build is shared by the requests that wait for it, and bounded by
+// reportBuildTimeout).
 func queryDeadline(timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/sql" {
+		if p := r.URL.Path; p == "/api/sql" || strings.HasPrefix(p, "/reports") || strings.HasPrefix(p, "/api/reports/") {
 			next.ServeHTTP(w, r)
 			return
 		}
