@@ -23,7 +23,10 @@ deps:
 
 # DEMO_FLAGS passes flags to voc demo, e.g. make demo DEMO_FLAGS='--addr 127.0.0.1:18080'.
 DEMO_FLAGS ?=
-demo: deps build
+# (The engine is installed by the binary just built: `go run` would link voc
+# a second time.)
+demo: build
+	$(BIN) install
 	$(BIN) demo $(DEMO_FLAGS)
 
 # demo-time measures `make demo`'s time to the first dashboard (README):
