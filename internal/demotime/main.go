@@ -65,8 +65,10 @@ func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed when the command has ended, with exitErr set.
+	exited := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = cmd.Wait(); close(exited) }()
 	stop := func() error {
 		if keep {
 			return nil
@@ -74,9 +76,17 @@ func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string
 		t := time.Now()
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 		select {
-		case err := <-exited:
-			fmt.Printf("demotime: stopped by SIGINT in %s, exit status: %v\n", time.Since(t).Round(100*time.Millisecond), exitStatus(err))
-			return err
+		case <-exited:
+			fmt.Printf("demotime: stopped by SIGINT in %s, exit status: %v\n", time.Since(t).Round(100*time.Millisecond), exitStatus(exitErr))
+			// make, like a shell, ends by the signal itself once its child
+			// has exited: that is a clean stop too.
+			var ee *exec.ExitError
+			if errors.As(exitErr, &ee) {
+				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGINT {
+					return nil
+				}
+			}
+			return exitErr
 		case <-time.After(2 * time.Minute):
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			return errors.New("the command did not stop within 2 minutes of SIGINT: killed")
@@ -85,22 +95,15 @@ func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
-	// 1. Every panel of the dashboard answers with rows.
-	for {
-		n, missing := panelsWithData(ctx, base, dash)
-		if missing == 0 {
-			fmt.Printf("demotime: all %d panels of %s have data (API) %s after the start of %q\n", n, uid, time.Since(t0).Round(100*time.Millisecond), strings.Join(argv, " "))
-			break
-		}
-		select {
-		case err := <-exited:
-			return fmt.Errorf("the command ended before the dashboard had data: %v", exitStatus(err))
-		case <-ctx.Done():
-			stop()
-			return fmt.Errorf("%s: %d panels still without data after %s", uid, missing, timeout)
-		case <-time.After(500 * time.Millisecond):
-		}
+	// 1. Every panel of the dashboard answers with data: each polled on its
+	// own, as the page loads them, until it has.
+	first, err := waitPanels(ctx, base, dash, exited)
+	if err != nil {
+		stop()
+		return err
 	}
+	fmt.Printf("demotime: all %d panels of %s have data (API) %s after the start of %q (slowest: %s)\n",
+		first.n, uid, first.at.Sub(t0).Round(100*time.Millisecond), strings.Join(argv, " "), first.slowest)
 	// 2. The page, drawn in a browser.
 	bin, err := browser.Find(os.Getenv)
 	if err != nil {
@@ -145,29 +148,73 @@ func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string
 	return stop()
 }
 
-// panelsWithData asks voc serve for each panel of d with its default view.
-func panelsWithData(ctx context.Context, base string, d *dashboards.Dashboard) (panels, missing int) {
+type panelsReady struct {
+	n       int
+	at      time.Time
+	slowest string
+}
+
+// waitPanels polls every panel of d (its default view) until each answers
+// with data, in parallel as the page does, and returns when the last did.
+func waitPanels(ctx context.Context, base string, d *dashboards.Dashboard, exited <-chan struct{}) (panelsReady, error) {
+	type done struct {
+		title string
+		at    time.Time
+	}
+	ch := make(chan done)
+	n := 0
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	for _, p := range d.Panels {
 		if len(p.Metrics) == 0 && p.Rows == "" {
 			continue // Prometheus's panels: not voc serve's
 		}
-		panels++
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/api/panels/%s/%d", base, d.UID, p.ID), nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			missing++
-			continue
-		}
-		var pd struct {
-			Rows [][]any `json:"rows"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&pd)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || err != nil || !hasFigure(pd.Rows) {
-			missing++
+		n++
+		url := fmt.Sprintf("%s/api/panels/%s/%d", base, d.UID, p.ID)
+		go func() {
+			for pctx.Err() == nil {
+				if panelHasData(pctx, url) {
+					select {
+					case ch <- done{p.Title, time.Now()}:
+					case <-pctx.Done():
+					}
+					return
+				}
+				select {
+				case <-pctx.Done():
+				case <-time.After(500 * time.Millisecond):
+				}
+			}
+		}()
+	}
+	var last panelsReady
+	last.n = n
+	for i := 0; i < n; i++ {
+		select {
+		case r := <-ch:
+			last.at, last.slowest = r.at, r.title
+		case <-exited:
+			return last, errors.New("the command ended before the dashboard had data")
+		case <-ctx.Done():
+			return last, fmt.Errorf("%s: %d of %d panels still without data: %w", d.UID, n-i, n, ctx.Err())
 		}
 	}
-	return panels, missing
+	return last, nil
+}
+
+// panelHasData asks voc serve for one panel.
+func panelHasData(ctx context.Context, url string) bool {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var pd struct {
+		Rows [][]any `json:"rows"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&pd)
+	return resp.StatusCode == http.StatusOK && err == nil && hasFigure(pd.Rows)
 }
 
 // hasFigure: some cell is a number other than 0 (an empty table answers
