@@ -104,6 +104,13 @@ func runDemo(ctx context.Context, env *Env, m *demoMain) error {
 	if f.DataDir == "" {
 		f.DataDir = filepath.Join(localenv.DataDir(env.Getenv), "demo")
 	}
+	// The web application's address first: if it is taken (another demo or
+	// voc serve), nothing is started or wiped.
+	l, err := net.Listen("tcp", m.addr)
+	if err != nil {
+		return fmt.Errorf("voc serve on %s: %w (is another voc demo or voc serve running? choose another address with --addr)", m.addr, err)
+	}
+	defer l.Close()
 	// A second demo starts clean: the previous one's data goes.
 	if err := os.RemoveAll(f.DataDir); err != nil {
 		return fmt.Errorf("wipe demo data dir %s: %w", f.DataDir, err)
@@ -136,7 +143,7 @@ func runDemo(ctx context.Context, env *Env, m *demoMain) error {
 
 	// voc serve, in this process, as the read-only analyst.
 	zone := metrics.DefaultZone
-	site, err := startDemoWeb(ctx, env, svc, m.addr, zone, m.reportLang)
+	site, err := startDemoWeb(ctx, env, svc, l, zone, m.reportLang)
 	if err != nil {
 		return err
 	}
@@ -383,8 +390,8 @@ type demoSite struct {
 	stop    func()
 }
 
-// startDemoWeb serves voc's web application on addr as the analyst of svc.
-func startDemoWeb(ctx context.Context, env *Env, svc *localenv.Services, addr string, zone *time.Location, lang string) (*demoSite, error) {
+// startDemoWeb serves voc's web application on l as the analyst of svc.
+func startDemoWeb(ctx context.Context, env *Env, svc *localenv.Services, l net.Listener, zone *time.Location, lang string) (*demoSite, error) {
 	opts, err := localenv.ClickHouseOptions(svc.ClickHouse.AnalystDSN("voc"), env.Getenv)
 	if err != nil {
 		return nil, err
@@ -395,15 +402,10 @@ func startDemoWeb(ctx context.Context, env *Env, svc *localenv.Services, addr st
 		return nil, fmt.Errorf("connect to ClickHouse %v as the analyst: %w", opts.Addr, err)
 	}
 	reports := web.NewReports(conn, web.ReportsConfig{Zone: zone, TTL: 10 * time.Minute, Options: report.Options{Lang: lang, Log: env.Log}})
-	srv, err := web.New(web.Config{Addr: addr, Conn: conn, Database: opts.Auth.Database, Reports: reports, Zone: zone, Log: env.Log})
+	srv, err := web.New(web.Config{Addr: l.Addr().String(), Conn: conn, Database: opts.Auth.Database, Reports: reports, Zone: zone, Log: env.Log})
 	if err != nil {
 		conn.Close()
 		return nil, err
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("voc serve on %s: %w (is another voc demo or voc serve running? choose another with --addr)", addr, err)
 	}
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
