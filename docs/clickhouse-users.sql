@@ -6,12 +6,18 @@
 --
 -- Analyst profile:
 --   readonly = 1: read queries only; no setting can be changed (SET, SETTINGS, URL parameters), so these limits hold
---   max_execution_time = 1800: seconds one query may run, counted while the client reads the result: a voc export of tens of millions of rows streams for minutes (voc serve stops its own queries after 60 s)
+--   max_execution_time = 1800: seconds one query may run, counted while the client reads the result: a voc export of tens of millions of rows streams for minutes (voc serve stops its own queries after 60 s); clients may lower it (1..1800; Grafana's ClickHouse plugin sets it on every query), never raise it
 --   max_result_rows = 0: no cap on the rows of a result: a result streams to the client and costs the server no memory, so an export of any size works; the memory, time and concurrency limits protect the server, and voc serve's SQL page shows at most 10,000 rows itself
 --   max_result_bytes = 0: no cap on the bytes of a result, for the same reason
 --   max_memory_usage = 4294967296: memory of one query (4 GiB)
 --   max_memory_usage_for_user = 8589934592: memory of all the user's queries together (8 GiB)
 --   max_concurrent_queries_for_user = 16: queries running at once (voc serve, Grafana and people share the user)
+--
+-- CHANGEABLE_IN_READONLY needs the server setting
+-- access_control_improvements.settings_constraints_replace_previous = true (config.xml; the
+-- default config of recent ClickHouse releases has it). Without it the analyst cannot lower
+-- max_execution_time, and Grafana's ClickHouse plugin, which sets it on every query, fails
+-- with READONLY.
 --
 -- The analyst reads every column of voc's tables except rejects.payload, the raw and
 -- unredacted bytes of bad input (SELECT * FROM rejects is refused; name the columns).
@@ -32,7 +38,7 @@ GRANT SELECT ON system.functions TO voc_analyst;
 GRANT SELECT ON system.data_type_families TO voc_analyst;
 REVOKE SELECT(payload) ON `voc`.rejects FROM voc_analyst;
 CREATE SETTINGS PROFILE IF NOT EXISTS voc_analyst;
-ALTER SETTINGS PROFILE voc_analyst SETTINGS readonly = 1, max_execution_time = 1800, max_result_rows = 0, max_result_bytes = 0, max_memory_usage = 4294967296, max_memory_usage_for_user = 8589934592, max_concurrent_queries_for_user = 16;
+ALTER SETTINGS PROFILE voc_analyst SETTINGS readonly = 1, max_execution_time = 1800 MIN 1 MAX 1800 CHANGEABLE_IN_READONLY, max_result_rows = 0, max_result_bytes = 0, max_memory_usage = 4294967296, max_memory_usage_for_user = 8589934592, max_concurrent_queries_for_user = 16;
 CREATE USER IF NOT EXISTS `voc` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the writer password>';
 ALTER USER `voc` IDENTIFIED WITH sha256_hash BY '<sha256 hex of the writer password>';
 GRANT voc_writer TO `voc`;

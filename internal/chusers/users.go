@@ -27,19 +27,23 @@ const (
 )
 
 // Setting is one setting of the analyst profile, with why it is there.
-type Setting struct{ Name, Value, Why string }
+// Max, when set, makes the setting changeable by the read-only analyst
+// between 1 and Max (a changeable_in_readonly constraint): clients that set
+// their own timeout (Grafana's ClickHouse plugin and clickhouse-go send
+// max_execution_time with every query) can lower it, never raise it.
+type Setting struct{ Name, Value, Max, Why string }
 
 // AnalystSettings are the analyst profile. readonly=1 comes first: with it
 // no other setting can be changed by the analyst (SET, a SETTINGS clause,
 // an HTTP URL parameter all fail with READONLY), so the limits hold.
 var AnalystSettings = []Setting{
-	{"readonly", "1", "read queries only; no setting can be changed (SET, SETTINGS, URL parameters), so these limits hold"},
-	{"max_execution_time", "1800", "seconds one query may run, counted while the client reads the result: a voc export of tens of millions of rows streams for minutes (voc serve stops its own queries after 60 s)"},
-	{"max_result_rows", "0", "no cap on the rows of a result: a result streams to the client and costs the server no memory, so an export of any size works; the memory, time and concurrency limits protect the server, and voc serve's SQL page shows at most 10,000 rows itself"},
-	{"max_result_bytes", "0", "no cap on the bytes of a result, for the same reason"},
-	{"max_memory_usage", "4294967296", "memory of one query (4 GiB)"},
-	{"max_memory_usage_for_user", "8589934592", "memory of all the user's queries together (8 GiB)"},
-	{"max_concurrent_queries_for_user", "16", "queries running at once (voc serve, Grafana and people share the user)"},
+	{"readonly", "1", "", "read queries only; no setting can be changed (SET, SETTINGS, URL parameters), so these limits hold"},
+	{"max_execution_time", "1800", "1800", "seconds one query may run, counted while the client reads the result: a voc export of tens of millions of rows streams for minutes (voc serve stops its own queries after 60 s); clients may lower it (1..1800; Grafana's ClickHouse plugin sets it on every query), never raise it"},
+	{"max_result_rows", "0", "", "no cap on the rows of a result: a result streams to the client and costs the server no memory, so an export of any size works; the memory, time and concurrency limits protect the server, and voc serve's SQL page shows at most 10,000 rows itself"},
+	{"max_result_bytes", "0", "", "no cap on the bytes of a result, for the same reason"},
+	{"max_memory_usage", "4294967296", "", "memory of one query (4 GiB)"},
+	{"max_memory_usage_for_user", "8589934592", "", "memory of all the user's queries together (8 GiB)"},
+	{"max_concurrent_queries_for_user", "16", "", "queries running at once (voc serve, Grafana and people share the user)"},
 }
 
 // AnalystSystemTables are the only system tables the analyst may read: the
@@ -199,6 +203,13 @@ func UsersXML(c EmbeddedConfig) []byte {
 	for _, s := range AnalystSettings {
 		fmt.Fprintf(&b, "      <%s>%s</%s> <!-- %s -->\n", s.Name, x(s.Value), s.Name, x(s.Why))
 	}
+	b.WriteString("      <constraints>\n")
+	for _, s := range AnalystSettings {
+		if s.Max != "" {
+			fmt.Fprintf(&b, "        <%[1]s><min>1</min><max>%[2]s</max><changeable_in_readonly/></%[1]s>\n", s.Name, x(s.Max))
+		}
+	}
+	b.WriteString("      </constraints>\n")
 	fmt.Fprintf(&b, "    </%s>\n  </profiles>\n", AnalystProfile)
 	b.WriteString("  <quotas>\n    <default/>\n")
 	fmt.Fprintf(&b, "    <bootstrap><interval><duration>%d</duration><queries>%d</queries>"+
@@ -275,6 +286,8 @@ func ServerConfigXML(usersXML string) []byte {
   <access_control_improvements>
     <select_from_system_db_requires_grant>true</select_from_system_db_requires_grant>
     <select_from_information_schema_requires_grant>true</select_from_information_schema_requires_grant>
+    <!-- Needed for the analyst's changeable_in_readonly constraint on max_execution_time. -->
+    <settings_constraints_replace_previous>true</settings_constraints_replace_previous>
   </access_control_improvements>
 </clickhouse>
 `, x(usersXML))
@@ -350,6 +363,12 @@ func DocumentedSQL() string {
 		fmt.Fprintf(&b, "--   %s = %s: %s\n", s.Name, s.Value, s.Why)
 	}
 	b.WriteString(`--
+-- CHANGEABLE_IN_READONLY needs the server setting
+-- access_control_improvements.settings_constraints_replace_previous = true (config.xml; the
+-- default config of recent ClickHouse releases has it). Without it the analyst cannot lower
+-- max_execution_time, and Grafana's ClickHouse plugin, which sets it on every query, fails
+-- with READONLY.
+--
 -- The analyst reads every column of voc's tables except rejects.payload, the raw and
 -- unredacted bytes of bad input (SELECT * FROM rejects is refused; name the columns).
 -- ClickHouse still answers length(payload) from the column's size subcolumn: the length
@@ -385,6 +404,9 @@ func statements(spec CreateSpec, writerHash, analystHash string) []string {
 		v := s.Value
 		if !regexp.MustCompile(`^[0-9]+$`).MatchString(v) {
 			v = "'" + v + "'"
+		}
+		if s.Max != "" {
+			v += " MIN 1 MAX " + s.Max + " CHANGEABLE_IN_READONLY"
 		}
 		settings = append(settings, s.Name+" = "+v)
 	}

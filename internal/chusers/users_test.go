@@ -33,6 +33,7 @@ const (
 	codeReadonly      = 164
 	codeAccessDenied  = 497
 	codeSyntaxOrUnkFn = 46
+	codeConstraint    = 452 // SETTING_CONSTRAINT_VIOLATION
 )
 
 type check struct {
@@ -59,7 +60,10 @@ func analystChecks(db string, port string) []check {
 		check{"create a table", "CREATE TABLE " + db + ".x (a UInt8) ENGINE = Memory", denied},
 		check{"create a temporary table", "CREATE TEMPORARY TABLE x (a UInt8)", denied},
 		check{"optimize", "OPTIMIZE TABLE " + db + ".rejects FINAL", denied},
-		check{"raise its execution time", "SET max_execution_time = 0", []int32{codeReadonly}},
+		check{"lift its execution time limit", "SET max_execution_time = 0", []int32{codeReadonly, codeConstraint}},
+		check{"raise its execution time", "SELECT 1 SETTINGS max_execution_time = 3600", []int32{codeReadonly, codeConstraint}},
+		// Grafana's ClickHouse plugin sets max_execution_time on every query.
+		check{"lower its execution time, as Grafana does", "SELECT 1 SETTINGS max_execution_time = 60", nil},
 		check{"set a result limit in a query", "SELECT 1 SETTINGS max_result_rows = 10", []int32{codeReadonly}},
 		check{"change its memory overflow mode", "SELECT 1 SETTINGS result_overflow_mode = 'break'", []int32{codeReadonly}},
 		check{"turn readonly off", "SELECT 1 SETTINGS readonly = 0", []int32{codeReadonly}},
@@ -136,9 +140,19 @@ func runChecks(t *testing.T, opts *clickhouse.Options, checks []check) {
 		}
 	}
 	// Settings sent by the client are refused too, not ignored.
-	sctx := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_execution_time": 0}))
-	if err := conn.Exec(sctx, "SELECT 1"); err == nil || !strings.Contains(err.Error(), "readonly") {
-		t.Errorf("query with client setting max_execution_time=0: %v, want a readonly refusal", err)
+	for _, set := range []clickhouse.Settings{{"max_execution_time": 0}, {"max_execution_time": 7200}, {"max_memory_usage": 0}, {"readonly": 0}} {
+		sctx := clickhouse.Context(ctx, clickhouse.WithSettings(set))
+		var ex *clickhouse.Exception
+		if err := conn.Exec(sctx, "SELECT 1"); !errors.As(err, &ex) || (ex.Code != codeReadonly && ex.Code != codeConstraint) {
+			t.Errorf("query with client settings %v: %v, want a readonly or constraint refusal", set, err)
+		}
+	}
+	// A client timeout within the limit is taken: clickhouse-go sends a
+	// context deadline as max_execution_time, and Grafana does the same.
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := conn.Exec(dctx, "SELECT 1"); err != nil {
+		t.Errorf("query with a one-minute context deadline: %v, want it to work", err)
 	}
 }
 
