@@ -1,5 +1,7 @@
 package report
 
+import "strconv"
+
 // Languages the report is written in.
 var Languages = []string{"zh", "en"}
 
@@ -43,7 +45,9 @@ var labels = map[string][2]string{
 	"kind_model":          {"型号×主题", "model × topic"},
 	"kind_term":           {"关键词", "term"},
 	"endorsements":        {"点赞", "endorsements"},
+	"endorsements_one":    {"点赞", "endorsement"},
 	"comments":            {"评论", "comments"},
+	"comments_one":        {"评论", "comment"},
 	"status":              {"状态", "status"},
 	"method":              {"方法说明", "Method"},
 	"good":                {"好转", "better"},
@@ -64,6 +68,16 @@ var labels = map[string][2]string{
 }
 
 // label returns key's text in lang (en for anything but zh).
+// counted is n followed by key's label, singular for one ("1 endorsement").
+func counted(lang, key string, n int64) string {
+	if n == 1 {
+		if _, ok := labels[key+"_one"]; ok {
+			key += "_one"
+		}
+	}
+	return strconv.FormatInt(n, 10) + " " + label(lang, key)
+}
+
 func label(lang, key string) string {
 	l, ok := labels[key]
 	if !ok {

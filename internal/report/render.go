@@ -113,6 +113,7 @@ func funcs(r *Report, html bool) map[string]any {
 	}
 	m := map[string]any{
 		"l": func(key string) string { return label(lang, key) },
+		"n": func(key string, n int64) string { return counted(lang, key, n) },
 		"value": func(h Headline) string {
 			if h.Value == nil && h.PendingUntil != "" {
 				return "…"
