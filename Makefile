@@ -23,9 +23,14 @@ deps:
 
 # DEMO_FLAGS passes flags to voc demo, e.g. make demo DEMO_FLAGS='--addr 127.0.0.1:18080'.
 DEMO_FLAGS ?=
-# (The engine is installed by the binary just built: `go run` would link voc
-# a second time.)
-demo: build
+# The binary is rebuilt only when a file it is built from changed (linking
+# it takes 10-20 s), and installs the engine itself (`go run` would link voc
+# a second time).
+VOC_SOURCES := $(shell find . -path ./.git -prune -o -path ./bin -prune -o -path ./docs -prune -o -type f -print)
+$(BIN): $(VOC_SOURCES)
+	$(GO) build -o $(BIN) ./cmd/voc
+
+demo: $(BIN)
 	$(BIN) install
 	$(BIN) demo $(DEMO_FLAGS)
 

@@ -1,6 +1,8 @@
 // Command demotime measures the time to the first dashboard: it runs a
 // command (`make demo`) and from its start polls voc serve until every
-// panel of the executive dashboard answers with data, then loads the page
+// panel of the executive dashboard answers with data (from the first days
+// of the history loaded), then, once the demo says the whole history is
+// loaded (-ready-line), until every panel answers again, then loads the page
 // in headless Chromium and waits until every chart on it is drawn with data
 // (optionally writing a screenshot), then stops the command with SIGINT, as
 // Ctrl-C on a terminal does (to its whole process group), and reports the
@@ -14,11 +16,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -37,18 +41,19 @@ func main() {
 	shot := flag.String("screenshot", "", "write a PNG of the dashboard page, once drawn, to this file")
 	timeout := flag.Duration("timeout", 15*time.Minute, "give up after this long")
 	keep := flag.Bool("keep", false, "leave the command running instead of stopping it with SIGINT")
+	readyLine := flag.String("ready-line", "History loaded", "the page is checked once the command has printed a line containing this too (voc demo: the whole history is loaded); empty: as soon as every panel has data")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: demotime [-url URL] [-screenshot FILE] -- COMMAND [ARGS...]")
 		os.Exit(2)
 	}
-	if err := run(*base, *uid, *shot, *timeout, *keep, flag.Args()); err != nil {
+	if err := run(*base, *uid, *shot, *readyLine, *timeout, *keep, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "demotime:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string) error {
+func run(base, uid, shot, readyLine string, timeout time.Duration, keep bool, argv []string) error {
 	var dash *dashboards.Dashboard
 	for _, d := range dashboards.All() {
 		if d.UID == uid {
@@ -60,7 +65,30 @@ func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string
 	}
 	t0 := time.Now()
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	// lineSeen is closed once the command printed readyLine.
+	lineSeen := make(chan struct{})
+	var lineAt time.Time
+	if readyLine == "" {
+		close(lineSeen)
+	}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		seen := readyLine == ""
+		for sc.Scan() {
+			fmt.Println(sc.Text())
+			if !seen && strings.Contains(sc.Text(), readyLine) {
+				seen, lineAt = true, time.Now()
+				close(lineSeen)
+			}
+		}
+		_, _ = io.Copy(os.Stdout, stdout)
+	}()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, as a terminal's foreground job
 	if err := cmd.Start(); err != nil {
 		return err
@@ -104,6 +132,25 @@ func run(base, uid, shot string, timeout time.Duration, keep bool, argv []string
 	}
 	fmt.Printf("demotime: all %d panels of %s have data (API) %s after the start of %q (slowest: %s)\n",
 		first.n, uid, first.at.Sub(t0).Round(100*time.Millisecond), strings.Join(argv, " "), first.slowest)
+	if readyLine != "" {
+		select {
+		case <-lineSeen:
+		case <-exited:
+			return fmt.Errorf("the command ended before it printed %q", readyLine)
+		case <-ctx.Done():
+			stop()
+			return fmt.Errorf("no %q after %s", readyLine, timeout)
+		}
+		fmt.Printf("demotime: %q printed %s after the start\n", readyLine, lineAt.Sub(t0).Round(100*time.Millisecond))
+		// Every panel again, now that everything is loaded.
+		again, err := waitPanels(ctx, base, dash, exited)
+		if err != nil {
+			stop()
+			return err
+		}
+		fmt.Printf("demotime: all %d panels of %s have data (API) after it, %s after the start (slowest: %s)\n",
+			again.n, uid, again.at.Sub(t0).Round(100*time.Millisecond), again.slowest)
+	}
 	// 2. The page, drawn in a browser.
 	bin, err := browser.Find(os.Getenv)
 	if err != nil {
