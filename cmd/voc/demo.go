@@ -338,7 +338,7 @@ func runDemo(ctx context.Context, env *Env, m *demoMain) error {
 	fmt.Fprintf(out, "\nvoc demo is ready (%s after start; %d malformed messages dead-lettered to voc.dlq and the rejects table).\n", time.Since(t0).Round(100*time.Millisecond), rejects)
 	fmt.Fprintf(out, "Dashboards (voc serve, as the read-only analyst):\n")
 	for _, d := range demoDashboards {
-		fmt.Fprintf(out, "  %-40s %s\n", site.url+"/d/"+d.uid, d.what)
+		fmt.Fprintf(out, "  %-44s %s\n", site.url+"/d/"+d.uid, d.what)
 	}
 	fmt.Fprintf(out, "Weekly report:  %s\n", reportLine)
 	fmt.Fprintf(out, "SQL page:       %s/sql  (runs as the read-only analyst)\n", site.url)
