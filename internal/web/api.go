@@ -98,6 +98,7 @@ type apiError struct {
 // ClickHouse error codes that mean "not allowed".
 const (
 	chReadonly     = 164
+	chConstraint   = 452 // SETTING_CONSTRAINT_VIOLATION: outside the analyst's limits
 	chAccessDenied = 497
 )
 
@@ -109,7 +110,7 @@ func errorStatus(err error) (int, apiError) {
 		return http.StatusBadRequest, apiError{Error: br.Msg}
 	case errors.As(err, &ex):
 		code := http.StatusBadRequest
-		if ex.Code == chReadonly || ex.Code == chAccessDenied {
+		if ex.Code == chReadonly || ex.Code == chAccessDenied || ex.Code == chConstraint {
 			code = http.StatusForbidden
 		}
 		name := chErrorNames[ex.Code]
@@ -132,7 +133,7 @@ var errNotFound = errors.New("not found")
 var chErrorNames = map[int32]string{
 	46: "UNKNOWN_FUNCTION", 47: "UNKNOWN_IDENTIFIER", 60: "UNKNOWN_TABLE", 62: "SYNTAX_ERROR", 81: "UNKNOWN_DATABASE",
 	159: "TIMEOUT_EXCEEDED", 164: "READONLY", 202: "TOO_MANY_SIMULTANEOUS_QUERIES", 241: "MEMORY_LIMIT_EXCEEDED",
-	396: "TOO_MANY_ROWS_OR_BYTES", 497: "ACCESS_DENIED",
+	396: "TOO_MANY_ROWS_OR_BYTES", 452: "SETTING_CONSTRAINT_VIOLATION", 497: "ACCESS_DENIED",
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
