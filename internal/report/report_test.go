@@ -18,6 +18,7 @@ import (
 	"github.com/voc-analytics/voc/internal/genload"
 	"github.com/voc-analytics/voc/internal/report"
 	"github.com/voc-analytics/voc/internal/testenv"
+	"github.com/voc-analytics/voc/internal/testload"
 	"github.com/voc-analytics/voc/pipeline"
 )
 
@@ -239,7 +240,7 @@ func ratio(r *float64) string {
 func TestPlantedPII(t *testing.T) {
 	db := testenv.NewDB(t)
 	ctx := context.Background()
-	sink := genload.NewSink(ctx, db.Conn, fullEnricher(t), genload.Options{})
+	sink := genload.NewSink(ctx, db.Conn, testload.Enricher(t), genload.Options{})
 	planted := map[string]string{
 		"PHONE": "13912345678", "ID": idNumber("11010519900307123"), "CARD": luhn("622202123456789"), "EMAIL": "li.wei88@163.com",
 	}
